@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/// \file Entry points of exploration: the optimal explorer (TruSt-style DPOR for RC11), the
+/// brute-force reference explorer, and replay of a recorded decision sequence.
+#pragma once
+
+#include "explore/result.hpp"
+
+#include <mmcheck/model.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace mmcheck {
+
+/// A model instance to explore: how to build it, and the variant and parameters it sees.
+struct Program {
+    std::string variant = "default";
+    std::map<std::string, std::int64_t, std::less<>> params;
+    std::function<std::unique_ptr<Model>()> make;
+};
+
+struct ExploreOptions {
+    bool stop_at_first_violation = true;
+    std::uint64_t max_executions = 0;       ///< 0: no limit
+    double time_limit_seconds = 0;          ///< 0: no limit
+    std::uint32_t max_events_per_thread = 5000;  ///< beyond it: a livelock, run is bounded
+    /// Called about every `progress_interval_seconds` with the statistics so far.
+    std::function<void(const ExploreStats&)> progress;
+    double progress_interval_seconds = 1.0;
+    /// Called for every execution that ends (complete or blocked), for tests: graph and
+    /// whether it was blocked.
+    std::function<void(const ExecutionGraph&, bool blocked)> on_execution;
+};
+
+/// Explores every RC11-consistent execution of `program` exactly once.
+ExploreResult explore(const Program& program, const ExploreOptions& options);
+
+/// Enumerates every interleaving, reads-from and coherence choice and keeps the consistent
+/// graphs (by the reference checker), counting each distinct graph once. Exponential: for
+/// tests on small programs only.
+ExploreResult explore_brute_force(const Program& program, const ExploreOptions& options);
+
+/// Re-executes the single execution described by `decisions`. Throws ReplayError when the
+/// model no longer produces those events (it changed since the trace was written).
+ExploreResult replay(const Program& program, const std::vector<Decision>& decisions,
+                     const ExploreOptions& options);
+
+/// The model does not match a replay token.
+struct ReplayError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace mmcheck

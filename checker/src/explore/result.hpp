@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/// \file What an exploration returns: a closed verdict (CBMC style), statistics, the outcome
+/// table, and each violation with its whole graph and the decisions that replay it.
+#pragma once
+
+#include "graph/execution_graph.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mmcheck {
+
+/// The kinds of violation (closed set; the CLI and scenarios name them by these strings).
+enum class ViolationKind : std::uint8_t {
+    Check,      ///< a check() failed ("check")
+    Race,       ///< a data race on a var<T> ("race")
+    Deadlock,   ///< threads wait for mutexes that are never released ("deadlock")
+    Stuck,      ///< a thread awaits a condition that can never become true ("stuck")
+    Exception,  ///< model code threw ("exception")
+    Livelock,   ///< a thread exceeded its event bound ("livelock"; makes the run bounded)
+};
+const char* violation_kind_name(ViolationKind k);
+std::optional<ViolationKind> parse_violation_kind(std::string_view s);
+
+/// The overall answer of one exploration.
+enum class Verdict : std::uint8_t {
+    Safe,       ///< every consistent execution explored; no violation
+    Violation,  ///< at least one violation found
+    Bounded,    ///< a limit stopped exploration first and nothing was found: inconclusive
+};
+const char* verdict_name(Verdict v);
+
+/// Final values observed by Model::final(), sorted by name: one row of an outcome table.
+using Outcome = std::vector<std::pair<std::string, std::int64_t>>;
+
+/// One step of a replay token, in the order the events were added (stamp order, which extends
+/// po ∪ rf): which thread adds its next event, and for a read the write it reads from, for a
+/// write the write it follows in coherence order.
+struct Decision {
+    std::uint16_t thread = 0;
+    std::uint16_t index = 0;
+    std::optional<EventId> rf;        ///< reads and joins
+    std::optional<EventId> co_after;  ///< writes (init = right after the initial write)
+    bool spurious = false;            ///< a weak CAS failed spuriously
+};
+
+struct Violation {
+    ViolationKind kind = ViolationKind::Check;
+    std::string message;
+    std::optional<ThreadId> thread;  ///< absent for a failed final check
+    std::optional<EventId> event;    ///< the event at which it shows (the racing access, ...)
+    std::optional<EventId> other;    ///< for a race: the other access
+    SourceRef src;
+    ExecutionGraph graph;            ///< the execution that shows it
+    std::vector<EventId> order;      ///< every event of `graph`, consistent with po and rf
+    std::vector<Decision> decisions; ///< replays `graph`
+    Outcome outcome;                 ///< final values, when the violation is in final()
+    std::uint64_t execution = 0;     ///< 1-based number of the execution that found it
+};
+
+struct ExploreStats {
+    std::uint64_t complete = 0;   ///< complete executions (every thread finished)
+    std::uint64_t blocked = 0;    ///< executions discarded by assume/await/lock (not violations)
+    std::uint64_t events = 0;     ///< events added or replayed, over all executions
+    std::uint64_t revisits = 0;   ///< backward revisits performed
+    double seconds = 0;
+    [[nodiscard]] std::uint64_t executions() const { return complete + blocked; }
+};
+
+struct ExploreResult {
+    Verdict verdict = Verdict::Safe;
+    ExploreStats stats;
+    std::vector<Violation> violations;
+    std::map<Outcome, std::uint64_t> outcomes;  ///< outcome -> complete executions showing it
+    bool exhaustive = true;   ///< false when a limit or a violation stopped exploration early
+    std::string limit_hit;    ///< "max-executions", "time-limit", "livelock", or empty
+};
+
+}  // namespace mmcheck

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/// \file ExecutionGraph implementation.
+#include "graph/execution_graph.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mmcheck {
+
+Mode mode_from(std::memory_order mo) {
+    switch (mo) {
+        case std::memory_order_relaxed: return Mode::Rlx;
+        case std::memory_order_consume:  // compilers promote consume to acquire; so do we
+        case std::memory_order_acquire: return Mode::Acq;
+        case std::memory_order_release: return Mode::Rel;
+        case std::memory_order_acq_rel: return Mode::AcqRel;
+        case std::memory_order_seq_cst: return Mode::SC;
+    }
+    return Mode::SC;
+}
+
+const char* mode_name(Mode m) {
+    switch (m) {
+        case Mode::NA: return "na";
+        case Mode::Rlx: return "rlx";
+        case Mode::Acq: return "acq";
+        case Mode::Rel: return "rel";
+        case Mode::AcqRel: return "acq_rel";
+        case Mode::SC: return "sc";
+    }
+    return "?";
+}
+
+const char* kind_name(EventKind k) {
+    switch (k) {
+        case EventKind::Read: return "read";
+        case EventKind::Write: return "write";
+        case EventKind::Fence: return "fence";
+        case EventKind::Spawn: return "spawn";
+        case EventKind::Join: return "join";
+        case EventKind::End: return "end";
+    }
+    return "?";
+}
+
+LocId ExecutionGraph::add_location(LocationInfo info) {
+    locations_.push_back(std::move(info));
+    co_.emplace_back();
+    return static_cast<LocId>(locations_.size() - 1);
+}
+
+ThreadId ExecutionGraph::add_thread(std::string name, bool spawned, EventId spawn_event) {
+    ThreadInfo info{std::move(name), spawned, true, spawn_event};
+    if (spawned) {
+        for (std::size_t t = 0; t < threads_.size(); ++t) {
+            if (!threads_[t].live) {
+                threads_[t] = std::move(info);
+                return static_cast<ThreadId>(t);
+            }
+        }
+    }
+    if (threads_.size() >= kMaxThreads)
+        throw std::runtime_error("a model may have at most " + std::to_string(kMaxThreads) + " threads");
+    threads_.push_back(std::move(info));
+    events_.emplace_back();
+    return static_cast<ThreadId>(threads_.size() - 1);
+}
+
+EventId ExecutionGraph::append(ThreadId t, Event e) {
+    e.stamp = next_stamp_++;
+    auto& v = events_[t];
+    if (v.size() >= 0xFFFF) throw std::runtime_error("too many events in one thread");
+    v.push_back(e);
+    return EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(v.size() - 1)};
+}
+
+std::size_t ExecutionGraph::num_events() const {
+    std::size_t n = 0;
+    for (const auto& v : events_) n += v.size();
+    return n;
+}
+
+int ExecutionGraph::co_index(EventId w) const {
+    if (w.is_init()) return -1;
+    const auto& list = co_[event(w).loc];
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (list[i] == w) return static_cast<int>(i);
+    return -2;  // not placed yet
+}
+
+void ExecutionGraph::co_insert_after(EventId w, int after) {
+    auto& list = co_[event(w).loc];
+    list.insert(list.begin() + (after + 1), w);
+}
+
+void ExecutionGraph::co_remove(EventId w) {
+    auto& list = co_[event(w).loc];
+    list.erase(std::remove(list.begin(), list.end(), w), list.end());
+}
+
+void ExecutionGraph::cut_to_stamp(std::uint32_t s) {
+    for (auto& v : events_) {
+        // Stamps grow along po, so the events to drop are a suffix of each thread.
+        while (!v.empty() && v.back().stamp > s) v.pop_back();
+    }
+    drop_dead_writes_from_co();
+    free_unreferenced_threads();
+}
+
+void ExecutionGraph::restrict_to(const View& keep) {
+    for (std::size_t t = 0; t < events_.size(); ++t)
+        if (events_[t].size() > keep[t]) events_[t].resize(keep[t]);
+    drop_dead_writes_from_co();
+    free_unreferenced_threads();
+}
+
+void ExecutionGraph::drop_dead_writes_from_co() {
+    for (auto& list : co_) {
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [this](EventId w) { return w.index >= events_[w.thread].size(); }),
+                   list.end());
+    }
+}
+
+void ExecutionGraph::free_unreferenced_threads() {
+    for (auto& th : threads_) {
+        if (!th.spawned || !th.live) continue;
+        if (!contains(th.spawn_event)) th.live = false;
+    }
+    while (!threads_.empty() && threads_.back().spawned && !threads_.back().live) {
+        threads_.pop_back();
+        events_.pop_back();
+    }
+}
+
+}  // namespace mmcheck

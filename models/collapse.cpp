@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: MIT
+/// \file (being written) model of brief collapse.
