@@ -69,9 +69,11 @@ public:
 
     /// Adds an entry translating the address mapped by `pte`, initially caching `cached`
     /// (PTE_NONE: invalid; a present value: a stale or current translation the CPU already
-    /// holds). Call from the model's constructor. `pte` must outlive the TLB.
-    std::size_t add_entry(const Pte& pte, pteval_t cached = PTE_NONE) {
-        entries_.push_back(Entry{&pte, var<pteval_t>(cpu_ + ".tlb[" + pte.name() + "]", cached)});
+    /// holds). Call from the model's constructor. `pte` must outlive the TLB. With `pmd`, the
+    /// page walk first reads that upper-level entry (acquire) and faults unless it is present
+    /// (the PTE table is then reachable only through it, as after pmdp_collapse_flush()).
+    std::size_t add_entry(const Pte& pte, pteval_t cached = PTE_NONE, const Pte* pmd = nullptr) {
+        entries_.push_back(Entry{&pte, pmd, var<pteval_t>(cpu_ + ".tlb[" + pte.name() + "]", cached)});
         return entries_.size() - 1;
     }
 
@@ -93,6 +95,10 @@ public:
         const bool usable = pte_present(tr) && (!write || pte_write(tr));
         if (!usable) {
             how = TlbOutcome::Fill;
+            if (e.pmd != nullptr) {
+                const pteval_t pmdval = e.pmd->word().load(acquire);
+                if (!pte_present(pmdval)) return fault(e, PTE_NONE);
+            }
             // The page walk. Acquire stands in for the hardware address dependency from the
             // PTE to the data behind it (kit 0.4.1; stronger than the hardware). A write walk
             // sets D in the same locked access, as x86 sets A/D while walking.
@@ -134,6 +140,9 @@ public:
     /// The flush IPI handler on this CPU (flush_tlb_func()): runs in the handshake, so it is
     /// atomic with respect to this CPU's accesses. Invalidates every entry.
     void flush_handshake() {
+        // A broadcast TLBI does not interrupt a CPU; with nothing cached there is nothing to
+        // invalidate and no access to be atomic with, so the handshake would be vacuous.
+        if (entries_.empty() && kind_ == TlbFlushKind::Broadcast) return;
         insn_.lock();
         for (auto& e : entries_) e.cached.set(PTE_NONE);
         insn_.unlock();
@@ -163,6 +172,7 @@ public:
 private:
     struct Entry {
         const Pte* pte;
+        const Pte* pmd;
         var<pteval_t> cached;
     };
 
