@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/// \file The parsed and resolved form of a herd7 C litmus test. The parser fills it and checks
+/// it (every name resolved, every call known, every memory order valid), so the interpreter
+/// (litmus_model.hpp) never meets a malformed test and never needs a name lookup.
+#pragma once
+
+#include "litmus/litmus_error.hpp"
+#include "litmus/primitives.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mmcheck::litmus {
+
+/// Pointers are values too (`int *p = y;`, `1:r0=x`): the address of location i is
+/// kAddressBase + i, far from any integer a litmus test uses, so outputs can print it by name.
+inline constexpr std::int64_t kAddressBase = std::int64_t{1} << 40;
+
+/// How a shared location is modelled. A location is Plain (a C++ non-atomic, so races are
+/// found) when the test only ever touches it with plain `*x` accesses and its type is not an
+/// atomic type; every other location is an atomic, and spinlock_t is a mutex.
+enum class LocClass : std::uint8_t { Atomic, Plain, Spinlock };
+
+struct Location {
+    std::string name;
+    SourcePos pos;
+    std::uint8_t pointer_depth = 0;  ///< 1 for `int *p`: its values are addresses
+    bool atomic_type = false;        ///< declared atomic_int, atomic_t, ...: plain access is seq_cst
+    LocClass cls = LocClass::Atomic;
+    std::int64_t initial = 0;
+    // Filled while checking: how the threads access it by name.
+    bool plain_access = false;
+    bool marked_access = false;
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+    enum class Kind : std::uint8_t {
+        Int,       ///< literal `value`
+        Register,  ///< register `index` of the thread
+        Address,   ///< a thread parameter: the address of location `index`
+        Deref,     ///< `*args[0]`: a plain read of the location args[0] points to
+        Unary,     ///< `op` in "!", "-", "~"
+        Binary,    ///< `op` in the C binary operators
+        Call,      ///< `prim` applied to args
+    };
+    Kind kind = Kind::Int;
+    SourcePos pos;
+    std::int64_t value = 0;
+    std::uint32_t index = 0;
+    std::string op;
+    std::string text;  ///< the name as written (registers, parameters, calls)
+    std::vector<ExprPtr> args;
+    // Calls only:
+    std::optional<Primitive> prim;
+    std::memory_order order = std::memory_order_relaxed;   ///< resolved (success) order
+    std::memory_order order2 = std::memory_order_relaxed;  ///< resolved failure order (CAS)
+    const Expr* loc = nullptr;  ///< the address expression of the location operated on
+    std::string label;          ///< "P0 line 12: READ_ONCE", shown in traces
+};
+
+struct Stmt;
+using Block = std::vector<Stmt>;
+
+struct Stmt {
+    enum class Kind : std::uint8_t {
+        Assign,  ///< register `reg` = value
+        Store,   ///< *address = value (plain write)
+        Eval,    ///< a call for its effect
+        If,      ///< if (value) then_body else else_body
+        Compound,  ///< { then_body }
+    };
+    Kind kind = Kind::Eval;
+    SourcePos pos;
+    std::uint32_t reg = 0;
+    ExprPtr address;
+    ExprPtr value;
+    Block then_body;
+    Block else_body;
+    std::string label;  ///< for plain stores
+};
+
+struct Register {
+    std::string name;
+    std::uint8_t pointer_depth = 0;
+    std::int64_t initial = 0;  ///< `0:r0 = 1` in the init block
+};
+
+struct Thread {
+    std::uint32_t id = 0;  ///< N of PN
+    SourcePos pos;
+    std::vector<std::string> params;
+    std::vector<Register> registers;
+    Block body;
+};
+
+/// A name of the final state: a register `T:r` or a shared location.
+struct Observed {
+    std::string name;          ///< "0:r0" or "x", as herd writes it
+    bool is_register = false;
+    std::uint32_t thread = 0;  ///< index into LitmusTest::threads
+    std::uint32_t index = 0;   ///< register slot or location index
+};
+
+/// The final condition's proposition.
+struct Prop {
+    enum class Kind : std::uint8_t { True, False, Atom, Not, And, Or };
+    Kind kind = Kind::True;
+    SourcePos pos;
+    std::string name;            ///< Atom: the observed name as written ("0:r0", "x")
+    std::uint32_t observed = 0;  ///< Atom: index into LitmusTest::observed
+    std::int64_t value = 0;      ///< Atom: the value compared with
+    std::unique_ptr<Prop> lhs, rhs;
+};
+
+enum class Quantifier : std::uint8_t { Exists, NotExists, Forall };
+
+struct Condition {
+    Quantifier quantifier = Quantifier::Exists;
+    Prop prop;
+    SourcePos pos;
+};
+
+struct LitmusTest {
+    std::string file;
+    std::string name;
+    std::optional<std::string> result_line;  ///< "Never", "Sometimes" or "Always"
+    std::vector<Location> locations;
+    std::vector<Thread> threads;
+    std::vector<Observed> observed;  ///< the names of every final state, in output order
+    bool has_locations_line = false;
+    Condition condition;
+    bool uses_rcu_markers = false;
+    bool uses_rcu_dereference = false;
+};
+
+/// The location addressed by value `v`, or nullopt when `v` is no address of this test.
+inline std::optional<std::uint32_t> location_of(const LitmusTest& t, std::int64_t v) {
+    if (v < kAddressBase || v >= kAddressBase + static_cast<std::int64_t>(t.locations.size())) return std::nullopt;
+    return static_cast<std::uint32_t>(v - kAddressBase);
+}
+
+/// A value as herd prints it: an integer, or the name of the location it addresses.
+inline std::string value_text(const LitmusTest& t, std::int64_t v) {
+    if (auto l = location_of(t, v)) return t.locations[*l].name;
+    return std::to_string(v);
+}
+
+}  // namespace mmcheck::litmus

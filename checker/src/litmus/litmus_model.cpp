@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+#include "litmus/litmus_model.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace mmcheck::litmus {
+
+namespace {
+using MO = std::memory_order;
+
+std::int64_t wrap_add(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+std::int64_t wrap_sub(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+}
+std::int64_t wrap_mul(std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
+}
+
+std::int64_t apply(RmwFn fn, std::int64_t old, std::int64_t operand) {
+    switch (fn) {
+        case RmwFn::Exchange: return operand;
+        case RmwFn::Add: return wrap_add(old, operand);
+        case RmwFn::Sub: return wrap_sub(old, operand);
+        case RmwFn::And: return old & operand;
+        case RmwFn::Or: return old | operand;
+        case RmwFn::Xor: return old ^ operand;
+        case RmwFn::AndNot: return old & ~operand;
+    }
+    return operand;
+}
+}  // namespace
+
+/// Runs one thread's statements. Errors found only at run time (a register holding no
+/// address is dereferenced, a division by zero) throw, which the engine reports as an
+/// "exception" violation with the execution that shows it.
+class Interpreter {
+public:
+    Interpreter(LitmusModel& m, std::uint32_t thread) : m_(m), t_(*m.test_), thread_(thread), regs_(m.registers_[thread]) {}
+
+    void run(const Block& b) {
+        for (const Stmt& s : b) exec(s);
+    }
+
+private:
+    [[noreturn]] void error(SourcePos p, const std::string& msg) const {
+        throw std::runtime_error(t_.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": P" +
+                                 std::to_string(t_.threads[thread_].id) + ": " + msg);
+    }
+
+    void exec(const Stmt& s) {
+        switch (s.kind) {
+            case Stmt::Kind::Assign: regs_[s.reg] = eval(*s.value); return;
+            case Stmt::Kind::Store: {
+                const std::uint32_t loc = address(*s.address);
+                const std::int64_t v = eval(*s.value);
+                plain_store(loc, v, s.pos, s.label);
+                return;
+            }
+            case Stmt::Kind::Eval: (void)eval(*s.value); return;
+            case Stmt::Kind::If:
+                if (eval(*s.value) != 0) run(s.then_body); else run(s.else_body);
+                return;
+            case Stmt::Kind::Compound: run(s.then_body); return;
+        }
+    }
+
+    std::uint32_t address(const Expr& e) {
+        const std::int64_t v = eval(e);
+        auto loc = location_of(t_, v);
+        if (!loc) error(e.pos, "dereferences " + std::to_string(v) + ", which is not the address of a location");
+        return *loc;
+    }
+
+    // Plain `*x` accesses: a C++ non-atomic for a Plain location; on a location of atomic type
+    // C semantics make it a seq_cst access.
+    std::int64_t plain_load(std::uint32_t loc, SourcePos pos, const std::string& lbl) {
+        const LitmusModel::Slot& s = m_.slots_[loc];
+        label(lbl);
+        if (s.plain) return s.plain->get();
+        if (s.atomic && t_.locations[loc].atomic_type) return s.atomic->load(MO::seq_cst);
+        error(pos, "plain read of '" + t_.locations[loc].name + "', which the test also accesses with marked accesses");
+    }
+    void plain_store(std::uint32_t loc, std::int64_t v, SourcePos pos, const std::string& lbl) {
+        const LitmusModel::Slot& s = m_.slots_[loc];
+        label(lbl);
+        if (s.plain) return s.plain->set(v);
+        if (s.atomic && t_.locations[loc].atomic_type) return s.atomic->store(v, MO::seq_cst);
+        error(pos, "plain write of '" + t_.locations[loc].name + "', which the test also accesses with marked accesses");
+    }
+
+    const mmcheck::atomic<std::int64_t>& atomic_at(std::uint32_t loc, const Expr& call) const {
+        const LitmusModel::Slot& s = m_.slots_[loc];
+        if (!s.atomic)
+            error(call.pos, call.text + " on '" + t_.locations[loc].name + "', which is " +
+                                (s.lock ? "a spinlock" : "accessed plainly elsewhere (a non-atomic)"));
+        return *s.atomic;
+    }
+    const mmcheck::mutex& lock_at(std::uint32_t loc, const Expr& call) const {
+        const LitmusModel::Slot& s = m_.slots_[loc];
+        if (!s.lock) error(call.pos, call.text + " on '" + t_.locations[loc].name + "', which is not a spinlock_t");
+        return *s.lock;
+    }
+
+    static void label(const std::string& text) {
+        if (!text.empty()) mmcheck::label(text);
+    }
+
+    std::int64_t arg(const Expr& call, std::int8_t i) { return eval(*call.args[static_cast<std::size_t>(i)]); }
+
+    std::int64_t eval(const Expr& e) {
+        switch (e.kind) {
+            case Expr::Kind::Int: return e.value;
+            case Expr::Kind::Register: return regs_[e.index];
+            case Expr::Kind::Address: return kAddressBase + e.index;
+            case Expr::Kind::Deref: {
+                const std::uint32_t loc = address(*e.args[0]);
+                return plain_load(loc, e.pos, "P" + std::to_string(t_.threads[thread_].id) + " line " +
+                                                  std::to_string(e.pos.line) + ": plain load");
+            }
+            case Expr::Kind::Unary: {
+                const std::int64_t v = eval(*e.args[0]);
+                if (e.op == "!") return v == 0 ? 1 : 0;
+                if (e.op == "-") return wrap_sub(0, v);
+                return ~v;
+            }
+            case Expr::Kind::Binary: return binary(e);
+            case Expr::Kind::Call: return call(e);
+        }
+        return 0;
+    }
+
+    std::int64_t binary(const Expr& e) {
+        const std::string& op = e.op;
+        const std::int64_t a = eval(*e.args[0]);
+        if (op == "&&") return a != 0 && eval(*e.args[1]) != 0 ? 1 : 0;
+        if (op == "||") return a != 0 || eval(*e.args[1]) != 0 ? 1 : 0;
+        const std::int64_t b = eval(*e.args[1]);
+        if (op == "+") return wrap_add(a, b);
+        if (op == "-") return wrap_sub(a, b);
+        if (op == "*") return wrap_mul(a, b);
+        if (op == "/" || op == "%") {
+            if (b == 0) error(e.pos, "division by zero");
+            if (a == INT64_MIN && b == -1) return op == "/" ? a : 0;
+            return op == "/" ? a / b : a % b;
+        }
+        if (op == "&") return a & b;
+        if (op == "|") return a | b;
+        if (op == "^") return a ^ b;
+        if (op == "<<") return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) << (b & 63));
+        if (op == ">>") return a >> (b & 63);
+        if (op == "==") return a == b;
+        if (op == "!=") return a != b;
+        if (op == "<") return a < b;
+        if (op == "<=") return a <= b;
+        if (op == ">") return a > b;
+        if (op == ">=") return a >= b;
+        error(e.pos, "unknown operator " + op);
+    }
+
+    std::int64_t call(const Expr& e) {
+        const Primitive& p = *e.prim;
+        switch (p.op) {
+            case PrimOp::Fence: mmcheck::fence(e.order); return 0;
+            case PrimOp::RcuMarker: return 0;
+            case PrimOp::Load: {
+                const auto& a = atomic_at(address(*e.loc), e);
+                label(e.label);
+                return a.load(e.order);
+            }
+            case PrimOp::Store: {
+                const auto& a = atomic_at(address(*e.loc), e);
+                const std::int64_t v = arg(e, p.value_arg);
+                label(e.label);
+                a.store(v, e.order);
+                return 0;
+            }
+            case PrimOp::Rmw: return rmw(e);
+            case PrimOp::KernelCmpxchg:
+            case PrimOp::AddUnless: return conditional(e);
+            case PrimOp::C11Cas: return c11_cas(e);
+            case PrimOp::SpinLock: {
+                const auto& l = lock_at(address(*e.loc), e);
+                label(e.label);
+                l.lock();
+                return 0;
+            }
+            case PrimOp::SpinUnlock: {
+                const auto& l = lock_at(address(*e.loc), e);
+                label(e.label);
+                l.unlock();
+                return 0;
+            }
+            case PrimOp::SpinTrylock: {
+                const auto& l = lock_at(address(*e.loc), e);
+                label(e.label);
+                return l.try_lock() ? 1 : 0;
+            }
+            case PrimOp::SpinIsLocked: {
+                const auto& l = lock_at(address(*e.loc), e);
+                label(e.label);
+                // The lock word itself (1 while held): the mutex's location read as a relaxed
+                // load. The public API has no reader for a mutex, so this goes to the context.
+                return detail::current_context().load(l.id(), MO::relaxed, SourceRef{t_.file.c_str(), e.pos.line}) != 0 ? 1 : 0;
+            }
+        }
+        return 0;
+    }
+
+    std::int64_t rmw(const Expr& e) {
+        const Primitive& p = *e.prim;
+        const auto& a = atomic_at(address(*e.loc), e);
+        const std::int64_t operand = p.value_arg >= 0 ? arg(e, p.value_arg) : p.constant;
+        const RmwFn fn = p.fn;
+        const bool full = p.order_from == OrderFrom::FullyOrdered;
+        const MO mo = full ? MO::relaxed : e.order;
+        if (full) mmcheck::fence(MO::seq_cst);
+        label(e.label);
+        const std::int64_t old = a.update([fn, operand](std::int64_t v) { return std::optional<std::int64_t>(apply(fn, v, operand)); },
+                                          mo, default_failure_order(mo), p.name.data());
+        if (full) mmcheck::fence(MO::seq_cst);
+        const std::int64_t now = a.type().normalize(apply(fn, old, operand));
+        switch (p.result) {
+            case RmwResult::Old: return old;
+            case RmwResult::New: return now;
+            case RmwResult::IsZero: return now == 0 ? 1 : 0;
+            case RmwResult::IsNegative: return now < 0 ? 1 : 0;
+            case RmwResult::Nothing: return 0;
+        }
+        return old;
+    }
+
+    // cmpxchg and atomic_add_unless: ordered (fully, or by the suffix) only when they write;
+    // a failed one is a relaxed read (Documentation/atomic_t.txt). The leading fence of a
+    // fully ordered one runs before the outcome is known, so it is there on failure too:
+    // stronger than the kernel there, and noted in the README.
+    std::int64_t conditional(const Expr& e) {
+        const Primitive& p = *e.prim;
+        const auto& a = atomic_at(address(*e.loc), e);
+        const bool full = p.order_from == OrderFrom::FullyOrdered;
+        const MO success = full ? MO::relaxed : e.order;
+        const bool is_add_unless = p.op == PrimOp::AddUnless;
+        const std::int64_t v1 = p.value_arg >= 0 ? arg(e, p.value_arg) : p.constant;
+        const std::int64_t v2 = p.value2_arg >= 0 ? arg(e, p.value2_arg) : 0;
+        const ValueType type = a.type();
+        auto fn = [is_add_unless, v1, v2, type](std::int64_t old) -> std::optional<std::int64_t> {
+            if (is_add_unless) {
+                if (old == type.normalize(v2)) return std::nullopt;
+                return wrap_add(old, v1);
+            }
+            if (old != type.normalize(v1)) return std::nullopt;
+            return v2;
+        };
+        if (full) mmcheck::fence(MO::seq_cst);
+        label(e.label);
+        const std::int64_t old = a.update(fn, success, MO::relaxed, p.name.data());
+        const bool wrote = fn(old).has_value();
+        if (full && wrote) mmcheck::fence(MO::seq_cst);
+        if (is_add_unless) return wrote ? 1 : 0;
+        return old;
+    }
+
+    // herd's C11 convention: `expected` is the address of a location the thread owns; it is
+    // read before the CAS and overwritten with the value found when the CAS fails. Those two
+    // accesses are the thread's own bookkeeping, so on an atomic location they are relaxed.
+    std::int64_t c11_cas(const Expr& e) {
+        const Primitive& p = *e.prim;
+        const auto& a = atomic_at(address(*e.loc), e);
+        const std::uint32_t exp_loc = address(*e.args[static_cast<std::size_t>(p.expected_arg)]);
+        const std::int64_t desired = arg(e, p.value2_arg);
+        const LitmusModel::Slot& es = m_.slots_[exp_loc];
+        if (es.lock) error(e.pos, "the expected value of a compare-exchange cannot live in a spinlock");
+        std::int64_t expected = es.plain ? es.plain->get() : es.atomic->load(MO::relaxed);
+        label(e.label);
+        const bool ok = p.weak ? a.compare_exchange_weak(expected, desired, e.order, e.order2)
+                               : a.compare_exchange_strong(expected, desired, e.order, e.order2);
+        if (!ok) {
+            if (es.plain) es.plain->set(expected); else es.atomic->store(expected, MO::relaxed);
+        }
+        return ok ? 1 : 0;
+    }
+
+    LitmusModel& m_;
+    const LitmusTest& t_;
+    std::uint32_t thread_;
+    std::vector<std::int64_t>& regs_;
+};
+
+LitmusModel::LitmusModel(std::shared_ptr<const LitmusTest> test) : test_(std::move(test)) {
+    slots_.resize(test_->locations.size());
+    for (std::size_t i = 0; i < test_->locations.size(); ++i) {
+        const Location& l = test_->locations[i];
+        switch (l.cls) {
+            case LocClass::Atomic: slots_[i].atomic.emplace(l.name, l.initial); break;
+            case LocClass::Plain: slots_[i].plain.emplace(l.name, l.initial); break;
+            case LocClass::Spinlock: slots_[i].lock.emplace(l.name); break;
+        }
+    }
+    registers_.resize(test_->threads.size());
+    for (std::size_t t = 0; t < test_->threads.size(); ++t)
+        for (const Register& r : test_->threads[t].registers) registers_[t].push_back(r.initial);
+}
+
+void LitmusModel::threads() {
+    for (std::uint32_t t = 0; t < test_->threads.size(); ++t) {
+        thread("P" + std::to_string(test_->threads[t].id), [this, t] { Interpreter(*this, t).run(test_->threads[t].body); });
+    }
+}
+
+void LitmusModel::final() {
+    for (const Observed& o : test_->observed) {
+        if (o.is_register) {
+            observe(o.name, registers_[o.thread][o.index]);
+            continue;
+        }
+        const Slot& s = slots_[o.index];
+        if (s.atomic) observe(o.name, s.atomic->load(MO::relaxed));
+        else if (s.plain) observe(o.name, s.plain->get());
+    }
+}
+
+}  // namespace mmcheck::litmus

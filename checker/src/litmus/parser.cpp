@@ -1,0 +1,892 @@
+// SPDX-License-Identifier: MIT
+#include "litmus/parser.hpp"
+
+#include "litmus/lexer.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace mmcheck::litmus {
+namespace {
+
+using Kind = Token::Kind;
+
+struct TypeInfo {
+    bool atomic = false;
+    bool spinlock = false;
+    std::uint8_t pointer_depth = 0;
+};
+
+bool is_type_word(std::string_view w) {
+    static const std::set<std::string_view> words = {
+        "int",        "long",       "unsigned",    "signed",     "short",        "char",
+        "volatile",   "const",      "atomic_int",  "atomic_long", "atomic_uint",  "atomic_ulong",
+        "atomic_bool","atomic_char","atomic_short","atomic_llong","atomic_t",     "atomic_long_t",
+        "atomic64_t", "spinlock_t", "intptr_t",    "uintptr_t",  "u8",           "u16",
+        "u32",        "u64",        "s8",          "s16",        "s32",          "s64",
+        "bool",       "_Bool",      "size_t"};
+    return words.contains(w);
+}
+
+bool is_atomic_type_word(std::string_view w) { return w.starts_with("atomic"); }
+
+// Register use-before-set is tracked per program path: after an if, a register counts as set
+// when either branch sets it (herd's registers start at 0, so a path-insensitive "maybe set" is
+// the friendliest check that still catches a read of a register nothing ever writes).
+class Parser {
+public:
+    Parser(std::string_view text, const std::string& file) : file_(file), lx_(lex(text, file)) {
+        t_.file = file;
+        t_.name = lx_.test_name;
+    }
+
+    LitmusTest run() {
+        find_result_line();
+        parse_init();
+        while (peek().kind == Kind::Ident && is_thread_name(peek().text)) parse_thread();
+        if (t_.threads.empty()) fail(peek().pos, "expected a thread 'P0(...) { ... }'");
+        resolve_register_inits();
+        if (peek().kind == Kind::Ident && peek().text == "locations") parse_locations_line();
+        parse_condition();
+        if (peek().kind != Kind::End) fail(peek().pos, "unexpected '" + peek().text + "' after the final condition");
+        classify_locations();
+        build_observed();
+        return std::move(t_);
+    }
+
+private:
+    // --- tokens ---
+    [[noreturn]] void fail(SourcePos p, const std::string& msg) const { throw LitmusError(file_, p, msg); }
+    const Token& peek(std::size_t k = 0) const {
+        return lx_.tokens[std::min(p_ + k, lx_.tokens.size() - 1)];
+    }
+    const Token& take() {
+        const Token& t = peek();
+        if (p_ < lx_.tokens.size() - 1) ++p_;
+        return t;
+    }
+    bool is_punct(std::string_view s, std::size_t k = 0) const {
+        return peek(k).kind == Kind::Punct && peek(k).text == s;
+    }
+    bool accept(std::string_view s) {
+        if (!is_punct(s)) return false;
+        take();
+        return true;
+    }
+    static std::string describe(const Token& t) {
+        return t.kind == Kind::End ? std::string("end of file") : "'" + t.text + "'";
+    }
+    const Token& expect(std::string_view s, std::string_view context) {
+        if (!is_punct(s))
+            fail(peek().pos, "expected '" + std::string(s) + "' " + std::string(context) + ", found " + describe(peek()));
+        return take();
+    }
+    const Token& expect_ident(std::string_view context) {
+        if (peek().kind != Kind::Ident)
+            fail(peek().pos, "expected " + std::string(context) + ", found " + describe(peek()));
+        return take();
+    }
+    static bool is_thread_name(const std::string& s) {
+        return s.size() >= 2 && s[0] == 'P' &&
+               std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    }
+
+    void find_result_line() {
+        static const std::regex re(R"(Result:\s*([A-Za-z]+))");
+        for (const Comment& c : lx_.comments) {
+            std::smatch m;
+            if (std::regex_search(c.text, m, re)) {
+                t_.result_line = m[1].str();
+                return;
+            }
+        }
+    }
+
+    // --- types ---
+    TypeInfo parse_type(std::string_view context) {
+        TypeInfo ti;
+        if (peek().kind != Kind::Ident || !is_type_word(peek().text))
+            fail(peek().pos, "unknown " + std::string(context) + " type " + describe(peek()));
+        while (peek().kind == Kind::Ident && is_type_word(peek().text)) {
+            const Token& w = take();
+            if (is_atomic_type_word(w.text)) ti.atomic = true;
+            if (w.text == "spinlock_t") ti.spinlock = true;
+        }
+        while (accept("*")) ++ti.pointer_depth;
+        return ti;
+    }
+
+    // --- init block ---
+    std::uint32_t add_location(const std::string& name, SourcePos pos, const TypeInfo& ti) {
+        if (auto it = loc_index_.find(name); it != loc_index_.end()) return it->second;
+        Location l;
+        l.name = name;
+        l.pos = pos;
+        l.pointer_depth = ti.pointer_depth;
+        l.atomic_type = ti.atomic;
+        l.cls = ti.spinlock ? LocClass::Spinlock : LocClass::Atomic;
+        t_.locations.push_back(l);
+        const auto idx = static_cast<std::uint32_t>(t_.locations.size() - 1);
+        loc_index_.emplace(name, idx);
+        return idx;
+    }
+
+    struct InitValue {
+        std::int64_t value = 0;
+        std::string location;  // non-empty: the address of this location
+        SourcePos pos;
+    };
+    InitValue parse_init_value() {
+        InitValue v;
+        v.pos = peek().pos;
+        const bool neg = accept("-");
+        if (peek().kind == Kind::Int) {
+            v.value = take().value;
+            if (neg) v.value = -v.value;
+            return v;
+        }
+        if (!neg) {
+            accept("&");
+            if (peek().kind == Kind::Ident && !is_type_word(peek().text)) {
+                v.location = take().text;
+                return v;
+            }
+        }
+        fail(peek().pos, "bad init: expected a number or a location name, found " + describe(peek()));
+    }
+
+    struct PendingRegInit {
+        std::uint32_t thread;
+        std::string reg;
+        InitValue value;
+        SourcePos pos;
+    };
+    struct PendingLocInit {
+        std::uint32_t loc;
+        InitValue value;
+    };
+
+    void parse_init() {
+        if (!is_punct("{")) fail(peek().pos, "bad init: expected the initial state '{ ... }', found " + describe(peek()));
+        take();
+        std::vector<PendingLocInit> pending;
+        while (!is_punct("}")) {
+            if (peek().kind == Kind::End) fail(peek().pos, "bad init: unterminated initial state");
+            const Token& first = peek();
+            if (first.kind == Kind::Int && is_punct(":", 1)) {
+                take();
+                take();
+                const Token& reg = expect_ident("a register name in the init block");
+                expect("=", "after the register in the init block");
+                PendingRegInit r{static_cast<std::uint32_t>(first.value), reg.text, parse_init_value(), first.pos};
+                reg_inits_.push_back(r);
+            } else if (first.kind == Kind::Ident && is_type_word(first.text)) {
+                const TypeInfo ti = parse_type("init");
+                const Token& name = expect_ident("a location name in the init block");
+                if (loc_index_.contains(name.text)) fail(name.pos, "bad init: location '" + name.text + "' declared twice");
+                const std::uint32_t idx = add_location(name.text, name.pos, ti);
+                if (accept("=")) pending.push_back(PendingLocInit{idx, parse_init_value()});
+            } else if (first.kind == Kind::Ident) {
+                take();
+                if (!is_punct("="))
+                    fail(peek().pos, "bad init: expected '=' after '" + first.text + "', found " + describe(peek()));
+                take();
+                const std::uint32_t idx = add_location(first.text, first.pos, TypeInfo{});
+                pending.push_back(PendingLocInit{idx, parse_init_value()});
+            } else {
+                fail(first.pos, "bad init: expected a declaration such as 'int x = 0;', found " + describe(first));
+            }
+            if (!accept(";") && !accept(",") && !is_punct("}"))
+                fail(peek().pos, "bad init: expected ';' between initialisations, found " + describe(peek()));
+        }
+        take();
+        for (const PendingLocInit& p : pending) {
+            Location& l = t_.locations[p.loc];
+            if (!p.value.location.empty()) {
+                auto it = loc_index_.find(p.value.location);
+                if (it == loc_index_.end())
+                    fail(p.value.pos, "bad init: '" + p.value.location + "' is not a location of the test");
+                l.initial = kAddressBase + it->second;
+                if (l.pointer_depth == 0) l.pointer_depth = 1;
+            } else {
+                l.initial = p.value.value;
+            }
+            if (l.cls == LocClass::Spinlock && l.initial != 0)
+                fail(p.value.pos, "bad init: a spinlock starts unlocked (0)");
+        }
+    }
+
+    // --- threads ---
+    struct Scope {
+        std::map<std::string, std::uint32_t> params;     // name -> location
+        std::map<std::string, std::uint32_t> registers;  // name -> slot
+        std::set<std::uint32_t> set;                     // registers possibly set so far
+    };
+
+    void parse_thread() {
+        const Token& head = take();
+        const auto id = static_cast<std::uint32_t>(std::stoul(head.text.substr(1)));
+        for (const Thread& th : t_.threads)
+            if (th.id == id)
+                fail(head.pos, "duplicate thread " + head.text + " (first defined at line " + std::to_string(th.pos.line) + ")");
+        if (id != t_.threads.size())
+            fail(head.pos, "threads must be numbered P0, P1, ... in order: expected P" +
+                               std::to_string(t_.threads.size()) + ", found " + head.text);
+        Thread th;
+        th.id = id;
+        th.pos = head.pos;
+        Scope sc;
+        expect("(", "after the thread name");
+        if (!is_punct(")")) {
+            do {
+                const TypeInfo ti = parse_type("parameter");
+                const Token& name = expect_ident("a parameter name");
+                if (ti.pointer_depth == 0)
+                    fail(name.pos, "thread parameter '" + name.text + "' must be a pointer to a shared location (e.g. int *" +
+                                       name.text + ")");
+                if (sc.params.contains(name.text)) fail(name.pos, "parameter '" + name.text + "' given twice");
+                TypeInfo loc_type = ti;
+                loc_type.pointer_depth = static_cast<std::uint8_t>(ti.pointer_depth - 1);
+                const bool known = loc_index_.contains(name.text);
+                const std::uint32_t idx = add_location(name.text, name.pos, loc_type);
+                Location& l = t_.locations[idx];
+                if (known && (l.cls == LocClass::Spinlock) != ti.spinlock)
+                    fail(name.pos, "parameter '" + name.text + "' has a type that differs from its declaration at line " +
+                                       std::to_string(l.pos.line));
+                if (known && ti.atomic) l.atomic_type = true;
+                sc.params.emplace(name.text, idx);
+                th.params.push_back(name.text);
+            } while (accept(","));
+        }
+        expect(")", "to close the parameter list");
+        cur_ = &th;
+        scope_ = &sc;
+        th.body = parse_block();
+        cur_ = nullptr;
+        scope_ = nullptr;
+        t_.threads.push_back(std::move(th));
+    }
+
+    Block parse_block() {
+        expect("{", "to open a block");
+        Block b;
+        while (!is_punct("}")) {
+            if (peek().kind == Kind::End) fail(peek().pos, "unbalanced braces: expected '}'");
+            parse_statement(b);
+        }
+        take();
+        return b;
+    }
+
+    std::uint32_t declare_register(const Token& name, std::uint8_t depth) {
+        if (scope_->params.contains(name.text))
+            fail(name.pos, "register '" + name.text + "' has the name of a parameter of P" + std::to_string(cur_->id));
+        if (auto it = scope_->registers.find(name.text); it != scope_->registers.end()) return it->second;
+        Register r;
+        r.name = name.text;
+        r.pointer_depth = depth;
+        cur_->registers.push_back(r);
+        const auto slot = static_cast<std::uint32_t>(cur_->registers.size() - 1);
+        scope_->registers.emplace(name.text, slot);
+        return slot;
+    }
+
+    // Parses one statement and appends what it does to `out` (declarations without
+    // initialiser add nothing). The plain reads it contains are known once it is complete:
+    // until then a `*x` may still turn out to be the lvalue of a READ_ONCE.
+    void parse_statement(Block& out) {
+        parse_statement_inner(out);
+        flush_plain_reads();
+    }
+
+    void parse_statement_inner(Block& out) {
+        const Token& t = peek();
+        if (is_punct(";")) { take(); return; }
+        if (is_punct("{")) {
+            Stmt s;
+            s.kind = Stmt::Kind::Compound;
+            s.pos = t.pos;
+            s.then_body = parse_block();
+            out.push_back(std::move(s));
+            return;
+        }
+        if (t.kind == Kind::Ident && t.text == "if") {
+            take();
+            Stmt s;
+            s.kind = Stmt::Kind::If;
+            s.pos = t.pos;
+            expect("(", "after 'if'");
+            s.value = parse_expr(true);
+            expect(")", "to close the if condition");
+            const std::set<std::uint32_t> before = scope_->set;
+            s.then_body = parse_branch();
+            std::set<std::uint32_t> after_then = scope_->set;
+            scope_->set = before;
+            if (peek().kind == Kind::Ident && peek().text == "else") {
+                take();
+                s.else_body = parse_branch();
+            }
+            scope_->set.insert(after_then.begin(), after_then.end());
+            out.push_back(std::move(s));
+            return;
+        }
+        if (t.kind == Kind::Ident && (t.text == "while" || t.text == "for" || t.text == "do" || t.text == "goto"))
+            fail(t.pos, "'" + t.text + "' loops are not supported: exploration needs loop-free threads (unroll by hand)");
+        if (t.kind == Kind::Ident && (t.text == "return" || t.text == "switch" || t.text == "else"))
+            fail(t.pos, "'" + t.text + "' is not supported here");
+        if (t.kind == Kind::Ident && is_type_word(t.text)) {
+            // int r0; int r1 = e; int *r2, r3 = e;
+            std::uint8_t base_depth = 0;
+            while (peek().kind == Kind::Ident && is_type_word(peek().text)) take();
+            do {
+                std::uint8_t depth = base_depth;
+                while (accept("*")) ++depth;
+                const Token& name = expect_ident("a register name");
+                const std::uint32_t slot = declare_register(name, depth);
+                if (accept("=")) {
+                    Stmt s;
+                    s.kind = Stmt::Kind::Assign;
+                    s.pos = name.pos;
+                    s.reg = slot;
+                    s.value = parse_expr(true);
+                    scope_->set.insert(slot);
+                    out.push_back(std::move(s));
+                }
+            } while (accept(","));
+            expect(";", "after the declaration");
+            return;
+        }
+        if (t.kind == Kind::Ident && is_punct("=", 1)) {
+            if (scope_->params.contains(t.text))
+                fail(t.pos, "cannot assign to parameter '" + t.text + "' (a pointer); write *" + t.text + " = ... or WRITE_ONCE(*" +
+                                t.text + ", ...)");
+            take();
+            take();
+            const std::uint32_t slot = declare_register(t, 0);
+            Stmt s;
+            s.kind = Stmt::Kind::Assign;
+            s.pos = t.pos;
+            s.reg = slot;
+            s.value = parse_expr(true);
+            scope_->set.insert(slot);
+            expect(";", "after the assignment");
+            out.push_back(std::move(s));
+            return;
+        }
+        if (is_punct("*")) {
+            const SourcePos pos = t.pos;
+            ExprPtr lhs = parse_unary(true, /*as_store_target=*/true);
+            if (lhs->kind != Expr::Kind::Deref) fail(pos, "expected a store '*x = value;'");
+            expect("=", "in the store '*x = value'");
+            Stmt s;
+            s.kind = Stmt::Kind::Store;
+            s.pos = pos;
+            s.address = std::move(lhs->args[0]);
+            note_plain_access(*s.address);
+            s.value = parse_expr(true);
+            s.label = "P" + std::to_string(cur_->id) + " line " + std::to_string(pos.line) + ": plain store";
+            expect(";", "after the store");
+            out.push_back(std::move(s));
+            return;
+        }
+        Stmt s;
+        s.kind = Stmt::Kind::Eval;
+        s.pos = t.pos;
+        s.value = parse_expr(false);
+        if (s.value->kind != Expr::Kind::Call) fail(t.pos, "expected a statement, found an expression with no effect");
+        expect(";", "after the call");
+        out.push_back(std::move(s));
+    }
+
+    Block parse_branch() {
+        Block b;
+        if (is_punct("{")) {
+            b = parse_block();
+        } else {
+            parse_statement(b);
+        }
+        return b;
+    }
+
+    // --- expressions ---
+    static int precedence(const Token& t) {
+        if (t.kind != Kind::Punct) return -1;
+        static const std::map<std::string, int, std::less<>> prec = {
+            {"||", 1}, {"&&", 2}, {"|", 3},  {"^", 4},  {"&", 5},  {"==", 6}, {"!=", 6}, {"<", 7},  {"<=", 7},
+            {">", 7},  {">=", 7}, {"<<", 8}, {">>", 8}, {"+", 9},  {"-", 9},  {"*", 10}, {"/", 10}, {"%", 10}};
+        auto it = prec.find(t.text);
+        return it == prec.end() ? -1 : it->second;
+    }
+
+    // `need_value`: the result is used (a void call is then an error).
+    ExprPtr parse_expr(bool need_value, int min_prec = 1) {
+        ExprPtr lhs = parse_unary(need_value);
+        for (;;) {
+            const int p = precedence(peek());
+            if (p < min_prec) return lhs;
+            const Token& op = take();
+            ExprPtr rhs = parse_expr(true, p + 1);
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::Binary;
+            e->pos = op.pos;
+            e->op = op.text;
+            require_value(*lhs);
+            e->args.push_back(std::move(lhs));
+            e->args.push_back(std::move(rhs));
+            lhs = std::move(e);
+        }
+    }
+
+    void require_value(const Expr& e) const {
+        if (e.kind == Expr::Kind::Call && !e.prim->returns_value)
+            fail(e.pos, std::string(e.prim->name) + " returns no value");
+    }
+
+    ExprPtr parse_unary(bool need_value, bool as_store_target = false) {
+        const Token& t = peek();
+        if (is_punct("!") || is_punct("-") || is_punct("~")) {
+            take();
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::Unary;
+            e->pos = t.pos;
+            e->op = t.text;
+            e->args.push_back(parse_unary(true));
+            return e;
+        }
+        if (is_punct("*")) {
+            take();
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::Deref;
+            e->pos = t.pos;
+            e->args.push_back(parse_unary(true));
+            // A plain read, unless this is the target of a store or the lvalue of READ_ONCE
+            // (the caller reclassifies those).
+            if (!as_store_target) pending_plain_reads_.push_back(e.get());
+            return e;
+        }
+        if (is_punct("&"))
+            fail(t.pos, "'&' is not supported: a parameter x already denotes the address of location x");
+        ExprPtr e = parse_primary();
+        if (need_value) require_value(*e);
+        return e;
+    }
+
+    ExprPtr parse_primary() {
+        const Token& t = peek();
+        if (accept("(")) {
+            ExprPtr e = parse_expr(true);
+            expect(")", "to close the parenthesis");
+            return e;
+        }
+        if (t.kind == Kind::Int) {
+            take();
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::Int;
+            e->pos = t.pos;
+            e->value = t.value;
+            return e;
+        }
+        if (t.kind == Kind::Ident) {
+            take();
+            if (is_punct("(")) return parse_call(t);
+            return resolve_name(t);
+        }
+        fail(t.pos, "expected an expression, found " + describe(t));
+    }
+
+    ExprPtr resolve_name(const Token& t) {
+        auto e = std::make_unique<Expr>();
+        e->pos = t.pos;
+        e->text = t.text;
+        if (auto it = scope_->registers.find(t.text); it != scope_->registers.end()) {
+            if (!scope_->set.contains(it->second) && !register_initialised(cur_->id, t.text))
+                fail(t.pos, "register '" + t.text + "' of P" + std::to_string(cur_->id) + " is used before it is set");
+            e->kind = Expr::Kind::Register;
+            e->index = it->second;
+            return e;
+        }
+        if (auto it = scope_->params.find(t.text); it != scope_->params.end()) {
+            e->kind = Expr::Kind::Address;
+            e->index = it->second;
+            return e;
+        }
+        if (t.text == "NULL") {
+            e->kind = Expr::Kind::Int;
+            return e;
+        }
+        if (t.text.starts_with("memory_order"))
+            fail(t.pos, "memory order '" + t.text + "' where a value is expected");
+        if (loc_index_.contains(t.text))
+            fail(t.pos, "unknown thread parameter '" + t.text + "': location " + t.text + " is not a parameter of P" +
+                            std::to_string(cur_->id));
+        fail(t.pos, "unknown identifier '" + t.text + "' in P" + std::to_string(cur_->id) +
+                        ": neither a parameter nor a register");
+    }
+
+    bool register_initialised(std::uint32_t thread, const std::string& reg) const {
+        return std::any_of(reg_inits_.begin(), reg_inits_.end(),
+                           [&](const PendingRegInit& r) { return r.thread == thread && r.reg == reg; });
+    }
+
+    std::memory_order parse_order_arg() {
+        const Token& t = peek();
+        if (t.kind != Kind::Ident) fail(t.pos, "expected a memory order such as memory_order_relaxed, found " + describe(t));
+        take();
+        auto mo = parse_memory_order(t.text);
+        if (!mo) fail(t.pos, "unknown memory order '" + t.text + "'");
+        return *mo;
+    }
+
+    ExprPtr parse_call(const Token& name) {
+        auto prim = find_primitive(name.text);
+        if (!prim) {
+            std::string msg = "unsupported primitive '" + name.text + "'";
+            if (const char* why = unsupported_reason(name.text)) msg += std::string(": ") + why;
+            fail(name.pos, msg);
+        }
+        auto e = std::make_unique<Expr>();
+        e->kind = Expr::Kind::Call;
+        e->pos = name.pos;
+        e->text = name.text;
+        e->prim = prim;
+        e->order = prim->order;
+        e->order2 = prim->order;
+        e->label = "P" + std::to_string(cur_->id) + " line " + std::to_string(name.pos.line) + ": " + name.text;
+        expect("(", "after the function name");
+        std::vector<SourcePos> arg_pos;
+        int i = 0;
+        if (!is_punct(")")) {
+            do {
+                arg_pos.push_back(peek().pos);
+                if (prim->order_from == OrderFrom::Arguments && i == prim->order_arg) {
+                    e->order = parse_order_arg();
+                    if (prim->order2_arg < 0) e->order2 = e->order;
+                    e->args.push_back(nullptr);
+                } else if (prim->order_from == OrderFrom::Arguments && i == prim->order2_arg) {
+                    e->order2 = parse_order_arg();
+                    e->args.push_back(nullptr);
+                } else {
+                    e->args.push_back(parse_expr(true));
+                }
+                ++i;
+            } while (accept(","));
+        }
+        const Token& close = expect(")", "to close the argument list");
+        if (e->args.size() != prim->arity)
+            fail(e->args.size() > prim->arity ? arg_pos[prim->arity] : close.pos,
+                 name.text + " takes " + std::to_string(prim->arity) + " argument" + (prim->arity == 1 ? "" : "s") +
+                     ", found " + std::to_string(e->args.size()));
+        if (prim->order_from == OrderFrom::Arguments) {
+            if (prim->order2_arg < 0 && prim->op == PrimOp::C11Cas) e->order2 = default_failure(e->order);
+            check_orders(*e, arg_pos);
+        }
+        if (prim->loc_arg >= 0) {
+            Expr* arg = e->args[static_cast<std::size_t>(prim->loc_arg)].get();
+            const SourcePos apos = arg_pos[static_cast<std::size_t>(prim->loc_arg)];
+            if (prim->loc_is_lvalue) {
+                if (arg->kind != Expr::Kind::Deref)
+                    fail(apos, name.text + " takes an lvalue such as *x, not a pointer");
+                // The lvalue *x of READ_ONCE is not a plain read of x.
+                std::erase(pending_plain_reads_, arg);
+                e->loc = arg->args[0].get();
+            } else {
+                e->loc = arg;
+            }
+            note_marked_access(*e, apos);
+        }
+        if (prim->expected_arg >= 0) {
+            // herd's C11 convention: the expected value lives in a location the thread owns.
+            const Expr* exp = e->args[static_cast<std::size_t>(prim->expected_arg)].get();
+            if (exp->kind == Expr::Kind::Address) t_.locations[exp->index].plain_access = true;
+        }
+        if (prim->op == PrimOp::RcuMarker) t_.uses_rcu_markers = true;
+        if (name.text == "rcu_dereference") t_.uses_rcu_dereference = true;
+        return e;
+    }
+
+    static std::memory_order default_failure(std::memory_order mo) {
+        if (mo == std::memory_order_acq_rel) return std::memory_order_acquire;
+        if (mo == std::memory_order_release) return std::memory_order_relaxed;
+        return mo;
+    }
+
+    void check_orders(const Expr& e, const std::vector<SourcePos>& arg_pos) const {
+        using MO = std::memory_order;
+        const Primitive& p = *e.prim;
+        auto bad = [&](int arg, MO mo, const char* what) {
+            fail(arg_pos[static_cast<std::size_t>(arg)], "memory_order_" + std::string(memory_order_name(mo)) +
+                                                             " is not a valid order for " + what);
+        };
+        if (p.op == PrimOp::Load && (e.order == MO::release || e.order == MO::acq_rel)) bad(p.order_arg, e.order, "a load");
+        if (p.op == PrimOp::Store && (e.order == MO::acquire || e.order == MO::consume || e.order == MO::acq_rel))
+            bad(p.order_arg, e.order, "a store");
+        if (p.op == PrimOp::C11Cas && p.order2_arg >= 0 && (e.order2 == MO::release || e.order2 == MO::acq_rel))
+            bad(p.order2_arg, e.order2, "the failure of a compare-exchange");
+    }
+
+    void flush_plain_reads() {
+        for (Expr* d : pending_plain_reads_) note_plain_access(*d->args[0]);
+        pending_plain_reads_.clear();
+    }
+
+    void note_plain_access(const Expr& address) {
+        if (address.kind != Expr::Kind::Address) return;
+        Location& l = t_.locations[address.index];
+        if (l.cls == LocClass::Spinlock)
+            fail(address.pos, "plain access to spinlock '" + l.name + "'; use spin_lock/spin_unlock");
+        l.plain_access = true;
+    }
+
+    void note_marked_access(const Expr& call, SourcePos apos) {
+        const Expr& a = *call.loc;
+        if (a.kind != Expr::Kind::Address) return;
+        Location& l = t_.locations[a.index];
+        const PrimOp op = call.prim->op;
+        const bool lock_op = op == PrimOp::SpinLock || op == PrimOp::SpinUnlock || op == PrimOp::SpinTrylock ||
+                             op == PrimOp::SpinIsLocked;
+        if (lock_op && l.cls != LocClass::Spinlock)
+            fail(apos, call.text + " needs a spinlock_t location; '" + l.name + "' is not declared spinlock_t");
+        if (!lock_op && l.cls == LocClass::Spinlock)
+            fail(apos, call.text + " on spinlock '" + l.name + "'; only spin_* operations apply to a spinlock_t");
+        l.marked_access = true;
+    }
+
+    // --- after the threads ---
+    void resolve_register_inits() {
+        for (const PendingRegInit& r : reg_inits_) {
+            if (r.thread >= t_.threads.size()) fail(r.pos, "bad init: thread P" + std::to_string(r.thread) + " does not exist");
+            Thread& th = t_.threads[r.thread];
+            auto it = std::find_if(th.registers.begin(), th.registers.end(), [&](const Register& x) { return x.name == r.reg; });
+            if (it == th.registers.end()) {
+                th.registers.push_back(Register{r.reg, 0, 0});
+                it = th.registers.end() - 1;
+            }
+            if (!r.value.location.empty()) {
+                auto li = loc_index_.find(r.value.location);
+                if (li == loc_index_.end()) fail(r.value.pos, "bad init: '" + r.value.location + "' is not a location of the test");
+                it->initial = kAddressBase + li->second;
+            } else {
+                it->initial = r.value.value;
+            }
+        }
+    }
+
+    // `T:r`, `x`, `[x]` or `*x` in the locations line and the condition.
+    std::string parse_observed_name() {
+        const Token& t = peek();
+        if (t.kind == Kind::Int && is_punct(":", 1)) {
+            take();
+            take();
+            const Token& reg = expect_ident("a register name after ':'");
+            if (t.value >= static_cast<std::int64_t>(t_.threads.size()))
+                fail(t.pos, "condition on an unknown location: thread P" + std::to_string(t.value) + " does not exist");
+            const Thread& th = t_.threads[static_cast<std::size_t>(t.value)];
+            if (std::none_of(th.registers.begin(), th.registers.end(), [&](const Register& r) { return r.name == reg.text; }))
+                fail(reg.pos, "condition on an unknown location: P" + std::to_string(t.value) + " has no register '" +
+                                  reg.text + "'");
+            return std::to_string(t.value) + ":" + reg.text;
+        }
+        const bool bracket = accept("[");
+        if (!bracket) accept("*");
+        const Token& name = expect_ident("a register (T:r) or a location");
+        if (bracket) expect("]", "after the location");
+        auto it = loc_index_.find(name.text);
+        if (it == loc_index_.end())
+            fail(name.pos, "condition on an unknown location: '" + name.text + "' is not a location of the test");
+        if (t_.locations[it->second].cls == LocClass::Spinlock)
+            fail(name.pos, "the final value of spinlock '" + name.text + "' cannot be observed");
+        return name.text;
+    }
+
+    void parse_locations_line() {
+        take();
+        t_.has_locations_line = true;
+        expect("[", "after 'locations'");
+        while (!is_punct("]")) {
+            const std::string n = parse_observed_name();
+            if (std::find(listed_.begin(), listed_.end(), n) == listed_.end()) listed_.push_back(n);
+            if (!accept(";") && !is_punct("]")) fail(peek().pos, "expected ';' or ']' in the locations line, found " + describe(peek()));
+        }
+        take();
+    }
+
+    void parse_condition() {
+        const Token& t = peek();
+        t_.condition.pos = t.pos;
+        if (t.kind == Kind::End)
+            fail(t.pos, "missing final condition: expected 'exists', '~exists' or 'forall'");
+        if (t.kind == Kind::Ident && t.text == "exists") {
+            take();
+            t_.condition.quantifier = Quantifier::Exists;
+        } else if (t.kind == Kind::Ident && t.text == "forall") {
+            take();
+            t_.condition.quantifier = Quantifier::Forall;
+        } else if (is_punct("~") && peek(1).kind == Kind::Ident && peek(1).text == "exists") {
+            take();
+            take();
+            t_.condition.quantifier = Quantifier::NotExists;
+        } else if (t.kind == Kind::Ident && t.text == "filter") {
+            fail(t.pos, "'filter' is not supported");
+        } else {
+            fail(t.pos, "expected the final condition ('exists', '~exists' or 'forall'), found " + describe(t));
+        }
+        t_.condition.prop = parse_disjunction();
+    }
+
+    Prop parse_disjunction() {
+        Prop lhs = parse_conjunction();
+        while (is_punct("\\/")) {
+            const SourcePos pos = take().pos;
+            Prop p;
+            p.kind = Prop::Kind::Or;
+            p.pos = pos;
+            p.lhs = std::make_unique<Prop>(std::move(lhs));
+            p.rhs = std::make_unique<Prop>(parse_conjunction());
+            lhs = std::move(p);
+        }
+        return lhs;
+    }
+    Prop parse_conjunction() {
+        Prop lhs = parse_prop_unary();
+        while (is_punct("/\\")) {
+            const SourcePos pos = take().pos;
+            Prop p;
+            p.kind = Prop::Kind::And;
+            p.pos = pos;
+            p.lhs = std::make_unique<Prop>(std::move(lhs));
+            p.rhs = std::make_unique<Prop>(parse_prop_unary());
+            lhs = std::move(p);
+        }
+        return lhs;
+    }
+    Prop parse_prop_unary() {
+        const Token& t = peek();
+        Prop p;
+        p.pos = t.pos;
+        if (accept("~")) {
+            p.kind = Prop::Kind::Not;
+            p.lhs = std::make_unique<Prop>(parse_prop_unary());
+            return p;
+        }
+        if (accept("(")) {
+            Prop inner = parse_disjunction();
+            expect(")", "to close the parenthesis in the condition");
+            return inner;
+        }
+        if (t.kind == Kind::Ident && (t.text == "true" || t.text == "false")) {
+            take();
+            p.kind = t.text == "true" ? Prop::Kind::True : Prop::Kind::False;
+            return p;
+        }
+        if (t.kind == Kind::End) fail(t.pos, "incomplete condition: expected a proposition such as 0:r0=1");
+        p.kind = Prop::Kind::Atom;
+        p.name = parse_observed_name();
+        expect("=", "in the condition (T:r=value or x=value)");
+        const Token& v = peek();
+        const bool neg = accept("-");
+        if (peek().kind == Kind::Int) {
+            p.value = take().value;
+            if (neg) p.value = -p.value;
+        } else if (!neg && peek().kind == Kind::Ident) {
+            const Token& n = take();
+            auto it = loc_index_.find(n.text);
+            if (it == loc_index_.end())
+                fail(n.pos, "condition on an unknown location: '" + n.text + "' is not a location of the test");
+            p.value = kAddressBase + it->second;
+        } else {
+            fail(v.pos, "expected a value in the condition, found " + describe(v));
+        }
+        if (std::find(cond_names_.begin(), cond_names_.end(), p.name) == cond_names_.end()) cond_names_.push_back(p.name);
+        return p;
+    }
+
+    void classify_locations() {
+        for (Location& l : t_.locations) {
+            if (l.cls == LocClass::Spinlock) continue;
+            if (l.plain_access && !l.marked_access && !l.atomic_type) {
+                l.cls = LocClass::Plain;
+            } else if (l.plain_access && l.marked_access && !l.atomic_type) {
+                fail(l.pos, "location '" + l.name +
+                                "' is accessed both plainly (*" + l.name + ") and with marked accesses; mmcheck models each "
+                                "location as either a C++ non-atomic or an atomic, so declare it atomic_int or use one kind");
+            } else {
+                l.cls = LocClass::Atomic;
+            }
+        }
+    }
+
+    void build_observed() {
+        std::vector<std::string> names;
+        if (t_.has_locations_line) {
+            names = listed_;
+            for (const std::string& n : cond_names_)
+                if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+        } else {
+            for (const Thread& th : t_.threads)
+                for (const Register& r : th.registers) names.push_back(std::to_string(th.id) + ":" + r.name);
+            for (const Location& l : t_.locations)
+                if (l.cls != LocClass::Spinlock) names.push_back(l.name);
+        }
+        for (const std::string& n : names) {
+            Observed o;
+            o.name = n;
+            if (auto colon = n.find(':'); colon != std::string::npos) {
+                o.is_register = true;
+                o.thread = static_cast<std::uint32_t>(std::stoul(n.substr(0, colon)));
+                const Thread& th = t_.threads[o.thread];
+                const std::string reg = n.substr(colon + 1);
+                for (std::uint32_t i = 0; i < th.registers.size(); ++i)
+                    if (th.registers[i].name == reg) o.index = i;
+            } else {
+                o.index = loc_index_.at(n);
+            }
+            t_.observed.push_back(o);
+        }
+        // herd's order: registers by thread, then shared locations, each by name.
+        std::stable_sort(t_.observed.begin(), t_.observed.end(), [](const Observed& a, const Observed& b) {
+            if (a.is_register != b.is_register) return a.is_register;
+            if (a.is_register && a.thread != b.thread) return a.thread < b.thread;
+            return a.name < b.name;
+        });
+        resolve_atoms(t_.condition.prop);
+    }
+
+    void resolve_atoms(Prop& p) {
+        if (p.kind == Prop::Kind::Atom) {
+            for (std::uint32_t i = 0; i < t_.observed.size(); ++i)
+                if (t_.observed[i].name == p.name) p.observed = i;
+        }
+        if (p.lhs) resolve_atoms(*p.lhs);
+        if (p.rhs) resolve_atoms(*p.rhs);
+    }
+
+    const std::string& file_;
+    LexedFile lx_;
+    std::size_t p_ = 0;
+    LitmusTest t_;
+    std::map<std::string, std::uint32_t> loc_index_;
+    std::vector<PendingRegInit> reg_inits_;
+    Thread* cur_ = nullptr;
+    Scope* scope_ = nullptr;
+    std::vector<Expr*> pending_plain_reads_;
+    std::vector<std::string> listed_;
+    std::vector<std::string> cond_names_;
+};
+
+}  // namespace
+
+LitmusTest parse_litmus(std::string_view text, const std::string& file) { return Parser(text, file).run(); }
+
+LitmusTest load_litmus_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw LitmusError(path.string(), SourcePos{1, 1}, "cannot read the file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse_litmus(ss.str(), path.string());
+}
+
+}  // namespace mmcheck::litmus

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+/// \file Parsing and checking a herd7 C litmus test into a LitmusTest (ast.hpp).
+#pragma once
+
+#include "litmus/ast.hpp"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace mmcheck::litmus {
+
+/// Parses `text`, naming it `file` in errors. Resolves every name, checks every call against
+/// the primitive table and every register use against its assignments; throws LitmusError
+/// with the position of the first problem.
+LitmusTest parse_litmus(std::string_view text, const std::string& file);
+
+/// Reads and parses a file; an unreadable file is a LitmusError at 1:1.
+LitmusTest load_litmus_file(const std::filesystem::path& path);
+
+}  // namespace mmcheck::litmus

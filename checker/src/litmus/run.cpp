@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "litmus/run.hpp"
+
+#include "explore/explorer.hpp"
+#include "litmus/litmus_model.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace mmcheck::litmus {
+
+const char* observation_name(Observation o) {
+    switch (o) {
+        case Observation::Never: return "Never";
+        case Observation::Sometimes: return "Sometimes";
+        case Observation::Always: return "Always";
+    }
+    return "?";
+}
+
+bool LitmusResult::differs_from_result_line() const {
+    return test->result_line && *test->result_line != observation_name(observation);
+}
+
+bool evaluate(const Prop& p, const std::vector<std::int64_t>& values) {
+    switch (p.kind) {
+        case Prop::Kind::True: return true;
+        case Prop::Kind::False: return false;
+        case Prop::Kind::Atom: return values[p.observed] == p.value;
+        case Prop::Kind::Not: return !evaluate(*p.lhs, values);
+        case Prop::Kind::And: return evaluate(*p.lhs, values) && evaluate(*p.rhs, values);
+        case Prop::Kind::Or: return evaluate(*p.lhs, values) || evaluate(*p.rhs, values);
+    }
+    return false;
+}
+
+LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunOptions& options) {
+    LitmusResult r;
+    r.test = test;
+    Program program;
+    program.variant = "default";
+    program.make = [test]() -> std::unique_ptr<Model> { return std::make_unique<LitmusModel>(test); };
+    ExploreOptions eo;
+    // Every final state is wanted, so a race does not stop the exploration.
+    eo.stop_at_first_violation = false;
+    eo.max_executions = options.max_executions;
+    eo.time_limit_seconds = options.time_limit_seconds;
+    const ExploreResult er = explore(program, eo);
+
+    std::map<std::string, std::size_t, std::less<>> column;
+    for (std::size_t i = 0; i < test->observed.size(); ++i) column.emplace(test->observed[i].name, i);
+    std::map<std::vector<std::int64_t>, std::uint64_t> merged;
+    for (const auto& [outcome, count] : er.outcomes) {
+        std::vector<std::int64_t> values(test->observed.size(), 0);
+        for (const auto& [name, value] : outcome)
+            if (auto it = column.find(name); it != column.end()) values[it->second] = value;
+        merged[values] += count;
+    }
+    for (const auto& [values, count] : merged) {
+        FinalState s;
+        s.values = values;
+        s.executions = count;
+        s.satisfies = evaluate(test->condition.prop, values);
+        (s.satisfies ? r.positive : r.negative) += count;
+        r.states.push_back(std::move(s));
+    }
+    std::sort(r.states.begin(), r.states.end());
+    switch (test->condition.quantifier) {
+        case Quantifier::Exists: r.ok = r.positive > 0; break;
+        case Quantifier::NotExists: r.ok = r.positive == 0; break;
+        case Quantifier::Forall: r.ok = r.negative == 0; break;
+    }
+    r.observation = r.positive == 0 ? Observation::Never : r.negative == 0 ? Observation::Always : Observation::Sometimes;
+    r.executions = er.stats.complete;
+    r.blocked = er.stats.blocked;
+    r.seconds = er.stats.seconds;
+    r.exhaustive = er.exhaustive;
+    r.limit_hit = er.limit_hit;
+    // One line per distinct violation: the same race shows in many executions.
+    for (const Violation& v : er.violations) {
+        std::string line = std::string(violation_kind_name(v.kind)) + ": " + v.message;
+        if (std::find(r.violations.begin(), r.violations.end(), line) == r.violations.end())
+            r.violations.push_back(std::move(line));
+    }
+    if (test->uses_rcu_markers)
+        r.notes.push_back("rcu_read_lock/rcu_read_unlock are accepted as markers only: the test has no grace-period "
+                          "primitive, and in C++11 terms they order nothing");
+    if (test->uses_rcu_dereference)
+        r.notes.push_back("rcu_dereference is mapped to an acquire load, stronger than the kernel's dependency "
+                          "ordering");
+    return r;
+}
+
+}  // namespace mmcheck::litmus
