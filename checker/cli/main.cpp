@@ -1,3 +1,199 @@
 // SPDX-License-Identifier: MIT
-/// \file (being written) the mmcheck command.
-int main() { return 0; }
+/// \file The mmcheck command: parses the command line (CLI11) and the environment, runs one
+/// subcommand, and turns every failure into one line on stderr and an exit code from
+/// exit_codes.hpp. The only place that decides what is printed and how the process ends.
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "litmus_command.hpp"
+#include "settings.hpp"
+
+#include "report/scenario.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#ifndef MMCHECK_SOURCE_DIR
+#define MMCHECK_SOURCE_DIR ""
+#endif
+
+namespace {
+
+using namespace mmcheck;
+using namespace mmcheck::cli;
+
+/// Raw option values as parsed; turned into Settings once the environment is read.
+struct RawOptions {
+    std::optional<std::uint64_t> max_executions;
+    std::optional<double> time_limit;
+    bool all_violations = false;
+    std::string format = "text";
+    bool quiet = false;
+    std::string results_dir;
+    std::string scenarios_dir;
+};
+
+/// The options shared by every command that explores.
+void add_run_options(CLI::App* cmd, RawOptions& o) {
+    cmd->add_option("--max-executions", o.max_executions,
+                    "Stop after N executions (0: no limit); overrides the scenario and $MMCHECK_MAX_EXECUTIONS")
+        ->type_name("N");
+    cmd->add_option("--time-limit", o.time_limit,
+                    "Stop after SECONDS (0: no limit); overrides the scenario and $MMCHECK_TIME_LIMIT")
+        ->type_name("SECONDS")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--all-violations", o.all_violations, "Report every violation (default: stop at the first)");
+}
+
+void add_output_options(CLI::App* cmd, RawOptions& o, bool results) {
+    cmd->add_option("--format", o.format, "Output on stdout: text, or json (exactly one JSON document)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    cmd->add_flag("-q,--quiet", o.quiet, "Only verdicts on stdout; no progress or statistics on stderr");
+    if (results)
+        cmd->add_option("--results", o.results_dir, "Directory for traces and summary.json (default: results/ next to scenarios/)")
+            ->type_name("DIR");
+    cmd->add_option("--scenarios", o.scenarios_dir, "Scenario directory (default: $MMCHECK_SCENARIOS, ./scenarios or the source tree's)")
+        ->type_name("DIR");
+}
+
+template <class T>
+std::optional<T> env_number(const char* name) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const std::string s(v);
+        if constexpr (std::is_same_v<T, double>) {
+            const double d = std::stod(s, &used);
+            if (used == s.size() && d >= 0) return d;
+        } else {
+            if (!s.empty() && s[0] != '-') {
+                const unsigned long long n = std::stoull(s, &used);
+                if (used == s.size()) return static_cast<T>(n);
+            }
+        }
+    } catch (const std::exception&) {
+    }
+    throw UsageError(std::string("environment variable ") + name + "='" + v + "' is not a non-negative number");
+}
+
+Settings resolve(const RawOptions& o) {
+    Settings s;
+    // Precedence: command line, then environment (so CI can set limits without editing
+    // scenario files), then the scenario's own limits.
+    s.max_executions = o.max_executions ? o.max_executions : env_number<std::uint64_t>("MMCHECK_MAX_EXECUTIONS");
+    s.time_limit = o.time_limit ? o.time_limit : env_number<double>("MMCHECK_TIME_LIMIT");
+    s.all_violations = o.all_violations;
+    s.format = o.format == "json" ? Format::Json : Format::Text;
+    s.quiet = o.quiet;
+    std::error_code ec;
+    if (!o.scenarios_dir.empty()) {
+        s.scenarios_dir = o.scenarios_dir;
+    } else if (const char* env = std::getenv("MMCHECK_SCENARIOS"); env != nullptr && *env != '\0') {
+        s.scenarios_dir = env;
+    } else if (std::filesystem::is_directory("scenarios", ec)) {
+        s.scenarios_dir = "scenarios";
+    } else {
+        s.scenarios_dir = std::filesystem::path(MMCHECK_SOURCE_DIR) / "scenarios";
+    }
+    s.results_dir = o.results_dir.empty() ? s.scenarios_dir.parent_path() / "results" : std::filesystem::path(o.results_dir);
+    if (s.results_dir.empty()) s.results_dir = "results";
+    s.source_root = MMCHECK_SOURCE_DIR;
+    return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"mmcheck: exhaustive model checking of Linux memory-management protocols under RC11.\n"
+                 "Exit codes: 0 as expected, 10 violation or mismatch, 5 inconclusive (limit hit),\n"
+                 "1 usage error, 2 bad input, 6 internal error.",
+                 "mmcheck"};
+    app.set_version_flag("--version", std::string("mmcheck ") + tool_version());
+    app.require_subcommand(1);
+    app.fallthrough(false);
+
+    RawOptions o;
+    std::string tag, junit, file, explain_format = "text";
+    std::vector<std::string> names;
+    unsigned jobs = 1;
+    bool bless = false;
+    int exit_code = exit_code::kOk;
+    std::function<int()> action;
+
+    CLI::App* list = app.add_subcommand("list", "List scenarios with their expected verdict and description");
+    list->add_option("--tag", tag, "Only scenarios with this tag")->type_name("TAG");
+    add_output_options(list, o, false);
+    list->callback([&] { action = [&] { return cmd_list(resolve(o), tag); }; });
+
+    CLI::App* run = app.add_subcommand("run", "Explore scenarios; print verdict, statistics and counterexample timelines");
+    run->add_option("name", names, "Scenario names, e.g. litmus/mp-rlx (see mmcheck list)")->required()->type_name("NAME");
+    add_run_options(run, o);
+    add_output_options(run, o, true);
+    run->callback([&] { action = [&] { return cmd_run(resolve(o), names); }; });
+
+    CLI::App* check = app.add_subcommand("check", "Run scenarios and compare each verdict with its expectation (the CI gate)");
+    auto* check_names = check->add_option("name", names, "Scenario names (default: all)")->type_name("NAME");
+    auto* tag_opt = check->add_option("--tag", tag, "Only scenarios with this tag")->type_name("TAG");
+    tag_opt->excludes(check_names);
+    check->add_option("--junit", junit, "Write JUnit XML to FILE")->type_name("FILE");
+    check->add_option("--jobs,-j", jobs, "Scenarios run in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
+    auto* bless_opt = check->add_flag("--bless", bless, "Accept changed counterexamples: rewrite results/NAME.json and .txt");
+    add_run_options(check, o);
+    add_output_options(check, o, true);
+    // Committed counterexamples are first-violation traces; --all-violations ones differ.
+    bless_opt->excludes(check->get_option("--all-violations"));
+    check->callback([&] { action = [&] { return cmd_check(resolve(o), names, tag, junit, jobs, bless); }; });
+
+    CLI::App* rep = app.add_subcommand("replay", "Re-execute the execution recorded in a trace and confirm its violation");
+    rep->add_option("file", file, "A trace written by run or check (results/NAME.json)")->required()->type_name("FILE");
+    add_output_options(rep, o, false);
+    rep->callback([&] { action = [&] { return cmd_replay(resolve(o), file); }; });
+
+    CLI::App* explain = app.add_subcommand("explain", "Render a saved trace as a timeline or a Graphviz graph");
+    explain->add_option("file", file, "A trace (results/NAME.json)")->required()->type_name("FILE");
+    explain->add_option("--format", explain_format, "text (timeline), dot (Graphviz) or json (normalised trace)")
+        ->check(CLI::IsMember({"text", "dot", "json"}))
+        ->capture_default_str();
+
+    explain->callback([&] { action = [&] { return cmd_explain(file, explain_format); }; });
+
+    add_litmus_subcommand(app, exit_code);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
+    } catch (const CLI::ParseError& e) {
+        // CLI11's own codes (100-127) all mean "usage error" to a caller.
+        std::cerr << "mmcheck: " << e.what() << " (see mmcheck --help)\n";
+        return exit_code::kUsage;
+    } catch (const mmcheck::InputError& e) {
+        // A subcommand registered by another front end may run its work inside parse().
+        std::cerr << "mmcheck: " << e.what() << '\n';
+        return exit_code::kBadInput;
+    } catch (const std::exception& e) {
+        std::cerr << "mmcheck: internal error: " << e.what() << '\n';
+        return exit_code::kInternal;
+    }
+    if (!action) return exit_code;  // a subcommand that did its work in its own callback
+
+    try {
+        return action();
+    } catch (const UsageError& e) {
+        std::cerr << "mmcheck: " << e.what() << '\n';
+        return exit_code::kUsage;
+    } catch (const InputError& e) {
+        std::cerr << "mmcheck: " << e.what() << '\n';
+        return exit_code::kBadInput;
+    } catch (const std::exception& e) {
+        std::cerr << "mmcheck: internal error: " << e.what() << '\n';
+        return exit_code::kInternal;
+    }
+}

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: MIT
+/// \file The mmcheck subcommands: list, run, check, replay, explain. Human text goes to stdout,
+/// progress to stderr; with --format json stdout holds exactly one JSON document.
+#include "commands.hpp"
+
+#include "exit_codes.hpp"
+#include "progress.hpp"
+
+#include "explore/explorer.hpp"
+#include "report/check_report.hpp"
+#include "report/dot.hpp"
+#include "report/file_io.hpp"
+#include "report/judgement.hpp"
+#include "report/outcome_table.hpp"
+#include "report/scenario.hpp"
+#include "report/timeline.hpp"
+#include "report/trace.hpp"
+
+#include <mmcheck/registry.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <unistd.h>
+
+#ifndef MMCHECK_VERSION
+#define MMCHECK_VERSION "0.0.0"
+#endif
+
+namespace mmcheck::cli {
+namespace {
+
+using nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+/// Accepts "litmus/mp-rlx", "scenarios/litmus/mp-rlx.json" and the like.
+std::string normalise_name(std::string n) {
+    if (n.size() > 5 && n.compare(n.size() - 5, 5, ".json") == 0) n.resize(n.size() - 5);
+    if (n.rfind("scenarios/", 0) == 0) n.erase(0, 10);
+    if (n.rfind("./", 0) == 0) n.erase(0, 2);
+    return n;
+}
+
+std::vector<Scenario> load_all(const Settings& s, const std::vector<std::string>& names, const std::string& tag) {
+    std::vector<Scenario> out;
+    const ModelRegistry& reg = ModelRegistry::instance();
+    if (!names.empty()) {
+        for (const auto& n : names) out.push_back(load_scenario(s.scenarios_dir, normalise_name(n), reg));
+        return out;
+    }
+    const auto all = list_scenario_names(s.scenarios_dir);
+    if (all.empty()) throw InputError("no scenarios found under " + s.scenarios_dir.string() + " (expected *.json files)");
+    for (const auto& n : all) {
+        Scenario sc = load_scenario(s.scenarios_dir, n, reg);  // validates every file, even filtered-out ones
+        if (tag.empty() || sc.has_tag(tag)) out.push_back(std::move(sc));
+    }
+    if (out.empty()) throw InputError("no scenario has tag \"" + tag + "\" (see mmcheck list)");
+    return out;
+}
+
+/// Fails early, before a long exploration, when results cannot be written.
+void ensure_writable(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw InputError("cannot write results to " + dir.string() + ": " + ec.message());
+    std::string probe = (dir / ".mmcheck-probe.XXXXXX").string();
+    const int fd = ::mkstemp(probe.data());
+    if (fd < 0) throw InputError("cannot write results to " + dir.string() + ": " + std::strerror(errno));
+    ::close(fd);
+    ::unlink(probe.c_str());
+}
+
+struct ScenarioRun {
+    ExploreResult result;
+    Judgement judgement;
+    std::vector<Trace> traces;  ///< the expected violation first when there is one
+};
+
+ExploreOptions explore_options(const Scenario& sc, const Settings& s) {
+    ExploreOptions o;
+    o.stop_at_first_violation = !s.all_violations;
+    o.max_executions = s.max_executions.value_or(sc.limits.max_executions);
+    o.time_limit_seconds = s.time_limit.value_or(sc.limits.time_limit);
+    o.max_events_per_thread = sc.limits.max_events_per_thread;
+    o.progress_interval_seconds = Progress::kInterval;
+    return o;
+}
+
+Program program_of(const ModelInfo& info, const std::string& variant,
+                   const std::map<std::string, std::int64_t, std::less<>>& params) {
+    Program p;
+    p.variant = variant;
+    p.params = params;
+    p.make = info.make;
+    return p;
+}
+
+TraceContext trace_context(const Scenario& sc, const Settings& s, const ExploreOptions& o) {
+    TraceContext c;
+    c.tool_version = tool_version();
+    c.scenario = sc.name;
+    c.scenario_hash = sc.hash;
+    c.model = sc.model;
+    c.variant = sc.variant;
+    c.params = sc.params;
+    c.replay_options.stop_at_first_violation = o.stop_at_first_violation;
+    c.replay_options.max_events_per_thread = o.max_events_per_thread;
+    c.source_root = s.source_root;
+    c.outcomes = &sc.outcomes;
+    return c;
+}
+
+ScenarioRun run_scenario(const Scenario& sc, const Settings& s, Progress* progress) {
+    const ModelInfo* info = ModelRegistry::instance().find(sc.model);
+    ExploreOptions o = explore_options(sc, s);
+    if (progress != nullptr) o.progress = [progress](const ExploreStats& st) { progress->update(st); };
+    ScenarioRun run;
+    run.result = explore(program_of(*info, sc.variant, sc.params), o);
+    run.judgement = judge(sc, run.result);
+    const TraceContext ctx = trace_context(sc, s, o);
+    std::vector<std::size_t> order;
+    if (run.judgement.matched_violation) order.push_back(*run.judgement.matched_violation);
+    for (std::size_t i = 0; i < run.result.violations.size(); ++i)
+        if (!run.judgement.matched_violation || i != *run.judgement.matched_violation) order.push_back(i);
+    for (const std::size_t i : order) run.traces.push_back(make_trace(run.result.violations[i], run.result, ctx));
+    return run;
+}
+
+/// results/<name>.json for the first counterexample, <name>.violation-K.json for the others.
+fs::path trace_path(const Settings& s, const std::string& name, std::size_t k, const char* ext) {
+    if (k == 0) return s.results_dir / (name + ext);
+    return s.results_dir / (name + ".violation-" + std::to_string(k + 1) + ext);
+}
+
+/// Writes a trace and its timeline unless the files already hold it (apart from timing): an
+/// unchanged counterexample leaves a committed file, and `git status`, untouched.
+bool write_trace_files(const fs::path& json_file, const fs::path& txt_file, const std::string& json,
+                       const std::string& txt) {
+    std::error_code ec;
+    bool same = fs::exists(json_file, ec) && fs::exists(txt_file, ec);
+    if (same) same = same_trace_ignoring_timing(read_text_file(json_file), json) && read_text_file(txt_file) == txt;
+    if (same) return false;
+    write_file_atomically(json_file, json);
+    write_file_atomically(txt_file, txt);
+    return true;
+}
+
+std::string display(const fs::path& p) {
+    std::error_code ec;
+    const fs::path rel = fs::relative(p, fs::current_path(ec), ec);
+    if (!ec && !rel.empty() && rel.native().rfind("..", 0) != 0) return rel.string();
+    return p.string();
+}
+
+ordered_json stats_json(const ExploreResult& r) {
+    return ordered_json{{"complete", r.stats.complete}, {"blocked", r.stats.blocked}, {"events", r.stats.events},
+                        {"revisits", r.stats.revisits}, {"seconds", r.stats.seconds},
+                        {"exhaustive", r.exhaustive},   {"limit_hit", r.limit_hit}};
+}
+
+void print_outcomes(const Judgement& j) {
+    if (!j.outcomes) return;
+    std::cout << "outcomes (" << j.outcomes->total << " complete executions):\n";
+    for (const auto& p : j.outcomes->patterns)
+        std::cout << "  " << outcome_class_name(p.pattern->cls) << "  " << pattern_text(*p.pattern) << ": "
+                  << observation_name(p.observation) << " (" << p.matching << ")\n";
+}
+
+}  // namespace
+
+const char* tool_version() { return MMCHECK_VERSION; }
+
+int cmd_list(const Settings& s, const std::string& tag) {
+    const auto scenarios = load_all(s, {}, tag);
+    if (s.format == Format::Json) {
+        ordered_json list = ordered_json::array();
+        for (const auto& sc : scenarios)
+            list.push_back(ordered_json{{"name", sc.name}, {"model", sc.model}, {"variant", sc.variant},
+                                        {"expect", expectation_text(sc.expect)}, {"tags", sc.tags},
+                                        {"description", sc.description}});
+        std::cout << ordered_json{{"scenarios", list}}.dump(2) << '\n';
+        return exit_code::kOk;
+    }
+    std::size_t nw = 4, ew = 6;
+    for (const auto& sc : scenarios) {
+        nw = std::max(nw, sc.name.size());
+        ew = std::max(ew, expectation_text(sc.expect).size());
+    }
+    const auto pad = [](std::string x, std::size_t w) { return x.size() < w ? x + std::string(w - x.size(), ' ') : x; };
+    if (!s.quiet) std::cout << pad("NAME", nw) << "  " << pad("EXPECT", ew) << "  DESCRIPTION\n";
+    for (const auto& sc : scenarios)
+        std::cout << pad(sc.name, nw) << "  " << pad(expectation_text(sc.expect), ew) << "  " << sc.description << '\n';
+    return exit_code::kOk;
+}
+
+int cmd_run(const Settings& s, const std::vector<std::string>& names) {
+    const auto scenarios = load_all(s, names, "");
+    ensure_writable(s.results_dir);
+    int code = exit_code::kOk;
+    ordered_json doc{{"schema", "mmcheck.run/1"}, {"tool", {{"name", "mmcheck"}, {"version", tool_version()}}}};
+    ordered_json runs = ordered_json::array();
+    for (const auto& sc : scenarios) {
+        Progress progress(sc.name, !s.quiet);
+        const ScenarioRun run = run_scenario(sc, s, &progress);
+        progress.finish(run.result.stats, verdict_name(run.result.verdict));
+        const ExploreResult& r = run.result;
+        if (r.verdict == Verdict::Violation) code = exit_code::kViolation;
+        else if (r.verdict == Verdict::Bounded && code == exit_code::kOk) code = exit_code::kInconclusive;
+
+        std::vector<std::string> files;
+        for (std::size_t k = 0; k < run.traces.size(); ++k) {
+            const fs::path jf = trace_path(s, sc.name, k, ".json"), tf = trace_path(s, sc.name, k, ".txt");
+            write_trace_files(jf, tf, trace_to_text(run.traces[k]), render_timeline(run.traces[k]));
+            files.push_back(display(jf));
+        }
+
+        if (s.format == Format::Json) {
+            ordered_json e{{"scenario", sc.name}, {"model", sc.model}, {"variant", sc.variant},
+                           {"verdict", verdict_name(r.verdict)}, {"actual", run.judgement.actual},
+                           {"expected", expectation_text(sc.expect)},
+                           {"as_expected", run.judgement.status == CheckStatus::Pass},
+                           {"stats", stats_json(r)}};
+            ordered_json traces = ordered_json::array();
+            for (std::size_t k = 0; k < run.traces.size(); ++k)
+                traces.push_back(ordered_json{{"file", files[k]}, {"trace", trace_to_json(run.traces[k])}});
+            e["counterexamples"] = traces;
+            runs.push_back(std::move(e));
+            continue;
+        }
+        std::cout << "== " << sc.name << ": " << sc.description << "\n";
+        std::cout << "verdict:  " << run.judgement.actual << "   (expected " << expectation_text(sc.expect)
+                  << (run.judgement.status == CheckStatus::Pass ? ", as expected" : ", NOT as expected") << ")\n";
+        if (s.quiet) continue;
+        std::cout << "explored: " << stats_text(r.stats);
+        if (!r.exhaustive)
+            std::cout << (r.limit_hit.empty() ? std::string(", stopped at the first violation") : ", stopped by limit " + r.limit_hit);
+        else
+            std::cout << ", exhaustive";
+        std::cout << '\n';
+        if (!run.judgement.detail.empty()) std::cout << "note:     " << run.judgement.detail << '\n';
+        print_outcomes(run.judgement);
+        for (std::size_t k = 0; k < run.traces.size(); ++k) {
+            std::cout << '\n' << render_timeline(run.traces[k]) << '\n';
+            std::cout << "counterexample: " << files[k] << "  (replay: mmcheck replay " << files[k] << ")\n";
+        }
+        std::cout << '\n';
+    }
+    if (s.format == Format::Json) {
+        doc["runs"] = runs;
+        doc["exit_code"] = code;
+        std::cout << doc.dump(2) << '\n';
+    }
+    return code;
+}
+
+int cmd_check(const Settings& s, const std::vector<std::string>& names, const std::string& tag,
+              const std::string& junit_file, unsigned jobs, bool bless) {
+    const auto scenarios = load_all(s, names, tag);
+    ensure_writable(s.results_dir);
+    if (!junit_file.empty()) {
+        const fs::path jp(junit_file);
+        ensure_writable(jp.has_parent_path() ? jp.parent_path() : fs::path("."));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t n = scenarios.size();
+    std::vector<CheckRecord> records(n);
+    std::vector<std::exception_ptr> errors(n);
+    std::vector<bool> done(n, false);
+    std::mutex mu;
+    std::condition_variable cv;
+    std::atomic<std::size_t> next{0};
+
+    const auto work = [&](bool show_progress) {
+        for (std::size_t i = next++; i < n; i = next++) {
+            const Scenario& sc = scenarios[i];
+            CheckRecord rec;
+            try {
+                Progress progress(sc.name, show_progress);
+                ScenarioRun run = run_scenario(sc, s, show_progress ? &progress : nullptr);
+                rec.scenario = sc.name;
+                rec.expected = expectation_text(sc.expect);
+                rec.judgement = run.judgement;
+                rec.stats = run.result.stats;
+                rec.exhaustive = run.result.exhaustive;
+                rec.limit_hit = run.result.limit_hit;
+                if (!run.traces.empty()) {
+                    // The committed counterexample is compared, so a change shows in review.
+                    const fs::path jf = trace_path(s, sc.name, 0, ".json"), tf = trace_path(s, sc.name, 0, ".txt");
+                    const std::string json = trace_to_text(run.traces.front());
+                    const std::string txt = render_timeline(run.traces.front());
+                    rec.trace_file = display(jf);
+                    std::error_code ec;
+                    if (!fs::exists(jf, ec) || !fs::exists(tf, ec)) {
+                        write_trace_files(jf, tf, json, txt);
+                        rec.golden = GoldenStatus::New;
+                    } else if (same_trace_ignoring_timing(read_text_file(jf), json) && read_text_file(tf) == txt) {
+                        rec.golden = GoldenStatus::Unchanged;
+                    } else if (bless) {
+                        write_trace_files(jf, tf, json, txt);
+                        rec.golden = GoldenStatus::Blessed;
+                    } else {
+                        write_file_atomically(fs::path(jf.string() + ".new"), json);
+                        write_file_atomically(fs::path(tf.string() + ".new"), txt);
+                        rec.golden = GoldenStatus::Changed;
+                        if (rec.judgement.status == CheckStatus::Pass) {
+                            rec.judgement.status = CheckStatus::Mismatch;
+                            rec.judgement.detail = "counterexample changed: compare " + display(tf) + " with " +
+                                                   display(tf) + ".new; accept with mmcheck check --bless";
+                        }
+                    }
+                }
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+            {
+                const std::lock_guard<std::mutex> lock(mu);
+                records[i] = std::move(rec);
+                done[i] = true;
+            }
+            cv.notify_all();
+        }
+    };
+
+    std::vector<std::thread> workers;
+    const unsigned nworkers = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, jobs), n));
+    if (nworkers > 1)
+        for (unsigned w = 0; w < nworkers; ++w) workers.emplace_back(work, false);
+
+    // Lines come out in scenario order whatever order the workers finish in (determinism).
+    std::size_t printed = 0;
+    std::size_t pass = 0, mismatch = 0, inconclusive = 0;
+    std::size_t nw = 0;
+    for (const auto& sc : scenarios) nw = std::max(nw, sc.name.size());
+    const auto print_ready = [&] {
+        std::unique_lock<std::mutex> lock(mu);
+        while (printed < n && done[printed]) {
+            if (errors[printed]) return;
+            const CheckRecord& r = records[printed];
+            switch (r.judgement.status) {
+                case CheckStatus::Pass: ++pass; break;
+                case CheckStatus::Mismatch: ++mismatch; break;
+                case CheckStatus::Inconclusive: ++inconclusive; break;
+            }
+            if (s.format == Format::Text && (!s.quiet || r.judgement.status != CheckStatus::Pass)) {
+                std::string status = r.judgement.status == CheckStatus::Pass ? "PASS"
+                                     : r.judgement.status == CheckStatus::Mismatch ? "MISMATCH"
+                                                                                   : "INCONCLUSIVE";
+                std::string line = status + std::string(13 - status.size(), ' ') + r.scenario +
+                                   std::string(nw + 2 - r.scenario.size(), ' ') + r.judgement.actual;
+                line += "  [" + std::to_string(r.stats.executions()) + " executions]";
+                if (r.golden == GoldenStatus::New) line += "  (new counterexample " + r.trace_file + ")";
+                if (r.golden == GoldenStatus::Blessed) line += "  (counterexample updated: " + r.trace_file + ")";
+                std::cout << line << '\n';
+                if (!r.judgement.detail.empty()) std::cout << "             " << r.judgement.detail << '\n';
+                std::cout << std::flush;
+            }
+            ++printed;
+        }
+    };
+    if (nworkers == 1) {
+        work(!s.quiet && s.format == Format::Text);
+        print_ready();
+    } else {
+        std::unique_lock<std::mutex> lock(mu);
+        while (printed < n) {
+            cv.wait(lock, [&] { return done[printed]; });
+            if (errors[printed]) break;
+            lock.unlock();
+            print_ready();
+            lock.lock();
+        }
+    }
+    for (auto& w : workers) w.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_file_atomically(s.results_dir / "summary.json", summary_json(records, seconds, tool_version()).dump(2) + "\n");
+    if (!junit_file.empty()) write_file_atomically(junit_file, render_junit(records, seconds));
+
+    const int code = mismatch > 0 ? exit_code::kViolation : inconclusive > 0 ? exit_code::kInconclusive : exit_code::kOk;
+    if (s.format == Format::Json) {
+        ordered_json doc = summary_json(records, seconds, tool_version());
+        doc["exit_code"] = code;
+        std::cout << doc.dump(2) << '\n';
+    } else {
+        std::cout << "check: " << n << " scenarios: " << pass << " pass, " << mismatch << " mismatch, " << inconclusive
+                  << " inconclusive\n";
+    }
+    if (!s.quiet) {
+        ExploreStats total;
+        for (const auto& r : records) {
+            total.complete += r.stats.complete;
+            total.blocked += r.stats.blocked;
+            total.events += r.stats.events;
+        }
+        total.seconds = seconds;
+        std::cerr << "mmcheck: check: " << (code == 0 ? "ok" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
+                  << "; " << n << " scenarios, " << stats_text(total) << '\n';
+    }
+    return code;
+}
+
+int cmd_replay(const Settings& s, const std::string& file) {
+    const Trace t = trace_from_json(read_text_file(file), file);
+    const ModelRegistry& reg = ModelRegistry::instance();
+    const ModelInfo* info = reg.find(t.model);
+    if (info == nullptr) throw InputError(file + ": field 'model': unknown model \"" + t.model + "\", it is not registered in this mmcheck");
+    if (info->find_variant(t.variant) == nullptr)
+        throw InputError(file + ": field 'variant': model \"" + t.model + "\" has no variant \"" + t.variant + "\"");
+    for (const auto& [k, v] : t.params) {
+        const ParamInfo* p = info->find_param(k);
+        if (p == nullptr) throw InputError(file + ": field 'params." + k + "': model \"" + t.model + "\" has no such parameter");
+    }
+    std::map<std::string, std::int64_t, std::less<>> params;
+    for (const auto& p : info->params) params[p.name] = p.default_value;
+    for (const auto& [k, v] : t.params) params[k] = v;
+
+    ExploreOptions o;
+    o.stop_at_first_violation = true;
+    o.max_events_per_thread = t.replay_options.max_events_per_thread;
+    const std::string recorded = std::string(violation_kind_name(t.violation.kind)) + ": " + t.violation.message;
+
+    // Notes that explain a failed replay: the scenario or the tool changed since the trace.
+    std::vector<std::string> notes;
+    if (!t.scenario.empty()) {
+        try {
+            const Scenario sc = load_scenario(s.scenarios_dir, t.scenario, reg);
+            if (sc.hash != t.scenario_hash) notes.push_back("scenario " + t.scenario + " changed since the trace was written");
+        } catch (const InputError&) {
+            notes.push_back("scenario " + t.scenario + " no longer loads");
+        }
+    }
+    if (t.tool_version != tool_version())
+        notes.push_back("trace written by mmcheck " + t.tool_version + ", this is " + tool_version());
+
+    std::string status, detail;
+    int code = exit_code::kOk;
+    try {
+        const ExploreResult r = replay(program_of(*info, t.variant, params), t.decisions, o);
+        const auto same = std::find_if(r.violations.begin(), r.violations.end(), [&t](const Violation& v) {
+            return v.kind == t.violation.kind && v.message == t.violation.message;
+        });
+        if (same != r.violations.end()) {
+            status = "confirmed";
+            detail = "the recorded execution still shows " + recorded;
+        } else {
+            status = "not-reproduced";
+            code = exit_code::kViolation;
+            detail = "the recorded execution no longer shows " + recorded + "; it now gives " + actual_text(r) +
+                     " (the model changed since the trace was written)";
+        }
+    } catch (const ReplayError& e) {
+        status = "model-changed";
+        code = exit_code::kViolation;
+        detail = std::string("the model no longer produces the recorded execution: ") + e.what();
+    }
+    if (s.format == Format::Json) {
+        ordered_json doc{{"schema", "mmcheck.replay/1"}, {"file", file}, {"status", status}, {"detail", detail},
+                         {"violation", recorded}, {"notes", notes}, {"exit_code", code}};
+        std::cout << doc.dump(2) << '\n';
+    } else {
+        std::cout << "replay " << file << ": " << status << ": " << detail << '\n';
+        for (const auto& n : notes) std::cout << "note: " << n << '\n';
+    }
+    return code;
+}
+
+int cmd_explain(const std::string& file, const std::string& format) {
+    const Trace t = trace_from_json(read_text_file(file), file);
+    if (format == "dot") std::cout << render_dot(t);
+    else if (format == "json") std::cout << trace_to_text(t);
+    else std::cout << render_timeline(t);
+    return exit_code::kOk;
+}
+
+}  // namespace mmcheck::cli

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/// \file Progress lines.
+#include "progress.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include <unistd.h>
+
+namespace mmcheck::cli {
+namespace {
+
+/// Runs shorter than this print no progress: a line that appears and vanishes is noise.
+constexpr double kQuietStart = 2.0;
+/// Off a terminal, one line this often keeps CI logs alive without flooding them.
+constexpr double kPlainEvery = 5.0;
+
+std::string fixed(double v, int digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+}  // namespace
+
+std::string stats_text(const ExploreStats& s) {
+    std::string t = std::to_string(s.executions()) + " executions (" + std::to_string(s.complete) + " complete, " +
+                    std::to_string(s.blocked) + " blocked), " + std::to_string(s.events) + " events, " +
+                    fixed(s.seconds, 2) + " s";
+    if (s.seconds > 0) t += ", " + fixed(static_cast<double>(s.executions()) / s.seconds, 0) + " executions/s";
+    return t;
+}
+
+Progress::Progress(std::string name, bool enabled)
+    : name_(std::move(name)), enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
+
+void Progress::update(const ExploreStats& s) {
+    if (!enabled_ || s.seconds < kQuietStart) return;
+    const std::string line = "mmcheck: " + name_ + ": " + stats_text(s) + " ...";
+    if (tty_) {
+        std::cerr << "\r\033[K" << line << std::flush;
+        drawn_ = true;
+    } else if (s.seconds - last_plain_ >= kPlainEvery || last_plain_ == 0) {
+        std::cerr << line << '\n' << std::flush;
+        last_plain_ = s.seconds;
+    }
+}
+
+void Progress::finish(const ExploreStats& s, const std::string& verdict) {
+    if (!enabled_) return;
+    if (drawn_) std::cerr << "\r\033[K";
+    std::cerr << "mmcheck: " << name_ << ": " << verdict << "; " << stats_text(s) << '\n' << std::flush;
+    drawn_ = false;
+}
+
+}  // namespace mmcheck::cli

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+/// \file The settings every command receives, after command line and environment are resolved.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace mmcheck::cli {
+
+enum class Format { Text, Json };
+
+/// A usage error found after parsing (conflicting options, a bad environment value): exit 1.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Settings {
+    std::optional<std::uint64_t> max_executions;  ///< overrides the scenario's limit
+    std::optional<double> time_limit;             ///< seconds; overrides the scenario's limit
+    bool all_violations = false;
+    Format format = Format::Text;
+    bool quiet = false;
+    std::filesystem::path scenarios_dir;
+    std::filesystem::path results_dir;
+    std::string source_root;  ///< stripped from source paths in traces
+};
+
+}  // namespace mmcheck::cli

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/// \file DOT rendering of a trace.
+#include "report/dot.hpp"
+
+#include "report/timeline.hpp"
+
+#include <map>
+#include <set>
+
+namespace mmcheck {
+namespace {
+
+std::string quote(const std::string& s) {
+    std::string q = "\"";
+    for (const char c : s) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+    }
+    return q + "\"";
+}
+
+std::string node(std::uint32_t seq) { return "e" + std::to_string(seq); }
+std::string init_node(LocId l) { return "init" + std::to_string(l); }
+
+/// A release fence po-before `w` in its thread makes a later rf edge synchronising (fence sw).
+bool release_side(const Trace& t, const TraceEvent& w) {
+    if (is_release(w.mode)) return true;
+    for (const auto& e : t.events)
+        if (e.thread == w.thread && e.index < w.index && e.kind == EventKind::Fence && is_release(e.mode)) return true;
+    return false;
+}
+bool acquire_side(const Trace& t, const TraceEvent& r) {
+    if (is_acquire(r.mode)) return true;
+    for (const auto& e : t.events)
+        if (e.thread == r.thread && e.index > r.index && e.kind == EventKind::Fence && is_acquire(e.mode)) return true;
+    return false;
+}
+
+}  // namespace
+
+std::string render_dot(const Trace& t) {
+    std::string out = "digraph execution {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n";
+    out += "  label=" + quote(t.scenario + " (" + t.model + "/" + t.variant + "): " +
+                              violation_kind_name(t.violation.kind) + ": " + t.violation.message) + ";\n";
+    // Initial writes of the locations some read or write touches.
+    std::set<LocId> used;
+    for (const auto& e : t.events)
+        if (e.location) used.insert(*e.location);
+    for (const LocId l : used)
+        out += "  " + init_node(l) + " [label=" + quote("init " + t.locations[l].name + " = " + std::to_string(t.locations[l].initial)) +
+               ", style=dashed];\n";
+    for (const auto& th : t.threads) {
+        out += "  subgraph cluster_t" + std::to_string(th.id) + " {\n    label=" + quote("T" + std::to_string(th.id) + " " + th.name) + ";\n";
+        for (const auto& e : t.events) {
+            if (e.thread != th.id) continue;
+            const bool bad = (t.violation.event && *t.violation.event == e.seq) || (t.violation.other && *t.violation.other == e.seq);
+            out += "    " + node(e.seq) + " [label=" + quote("#" + std::to_string(e.seq) + " " + event_cell_text(t, e)) +
+                   (bad ? ", color=red, penwidth=2" : "") + (e.stale ? ", style=bold" : "") + "];\n";
+        }
+        out += "  }\n";
+    }
+    // po: consecutive events of each thread (by index).
+    std::map<ThreadId, std::map<std::uint32_t, std::uint32_t>> by_thread;
+    for (const auto& e : t.events) by_thread[e.thread][e.index] = e.seq;
+    for (const auto& [th, events] : by_thread) {
+        const std::uint32_t* prev = nullptr;
+        for (const auto& [idx, seq] : events) {
+            if (prev != nullptr) out += "  " + node(*prev) + " -> " + node(seq) + " [label=\"po\"];\n";
+            prev = &seq;
+        }
+    }
+    // rf and sw.
+    for (const auto& r : t.events) {
+        if (!r.reads_from) continue;
+        const std::string from = *r.reads_from == 0 ? init_node(r.location.value_or(0)) : node(*r.reads_from);
+        out += "  " + from + " -> " + node(r.seq) + " [label=\"rf\", color=darkgreen, fontcolor=darkgreen];\n";
+        if (*r.reads_from == 0 || r.kind != EventKind::Read) continue;
+        const TraceEvent* w = t.find(*r.reads_from);
+        if (w != nullptr && w->thread != r.thread && release_side(t, *w) && acquire_side(t, r))
+            out += "  " + node(w->seq) + " -> " + node(r.seq) + " [label=\"sw\", color=blue, fontcolor=blue, style=dashed];\n";
+    }
+    // mo: consecutive writes of each location in coherence order, from its initial write.
+    std::map<LocId, std::map<std::uint32_t, std::uint32_t>> co;
+    for (const auto& e : t.events)
+        if (e.location && e.co_position) co[*e.location][*e.co_position] = e.seq;
+    for (const auto& [l, writes] : co) {
+        std::string prev = init_node(l);
+        for (const auto& [pos, seq] : writes) {
+            out += "  " + prev + " -> " + node(seq) + " [label=\"mo\", color=orange, fontcolor=orange];\n";
+            prev = node(seq);
+        }
+    }
+    out += "}\n";
+    return out;
+}
+
+}  // namespace mmcheck
