@@ -8,6 +8,7 @@
 #include <mmcheck/context.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace mmcheck {
@@ -56,6 +57,8 @@ enum EventFlag : std::uint16_t {
     kUnlock = 1u << 5,     ///< mutex release
     kRmwFailed = 1u << 6,  ///< a conditional RMW that read but did not write (failed CAS)
     kSpurious = 1u << 7,   ///< a weak CAS that failed spuriously
+    kWeak = 1u << 8,       ///< compare_exchange_weak: may fail spuriously
+    kUpdate = 1u << 9,     ///< read part of an update (RMW, CAS): exclusivity depends on value
 };
 
 /// One event of the graph.
@@ -71,6 +74,11 @@ struct Event {
     View hb;                      ///< happens-before prefix, including the event itself
     View porf;                    ///< (po ∪ rf)* prefix, including the event itself
     View msg;                     ///< Write: what an acquire reader synchronises with (sw source)
+    Mode succ_mode = Mode::Rlx;   ///< conditional reads (update, lock): order when it writes
+    Mode fail_mode = Mode::Rlx;   ///< conditional reads: the order when it does not write
+    /// Update reads: new value as a function of the value read (a pure function, copied from
+    /// the model) so that a revisit can tell whether the RMW writes with another value.
+    std::shared_ptr<const UpdateFn> update;
     const char* op = "";          ///< operation name for traces ("load", "fetch_add", ...)
     const char* label = nullptr;  ///< step label set by the model, or null
     SourceRef src;

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/// \file ExplorerBase implementation.
+#include "explore/explorer_base.hpp"
+
+#include "explore/violation_builder.hpp"
+#include "model/rc11.hpp"
+
+namespace mmcheck {
+
+Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req) {
+    Event e;
+    e.kind = req.kind;
+    e.mode = req.mode;
+    e.succ_mode = req.mode;
+    e.fail_mode = req.fail_mode;
+    e.loc = req.loc;
+    e.value = req.value;
+    e.flags = req.flags;
+    e.other = req.other;
+    e.op = req.op;
+    e.label = req.label;
+    e.src = req.src;
+    if (req.update != nullptr) e.update = std::make_shared<const UpdateFn>(*req.update);
+    rc11::init_views(g, t, static_cast<std::uint16_t>(g.thread_size(t)), e);
+    return e;
+}
+
+bool read_writes_on(const Event& r, std::int64_t v) {
+    if (r.has(kLock)) return v == 0;  // lock and trylock take a free mutex
+    if (r.update) return (*r.update)(v).has_value();
+    return false;
+}
+
+void set_read_from(ExecutionGraph& g, EventId id, EventId w, bool spurious) {
+    Event& r = g.event(id);
+    r.rf = w;
+    r.value = g.write_value(w);
+    r.flags &= static_cast<std::uint16_t>(~(kRmwRead | kSpurious | kBlocked));
+    const bool conditional = r.has(kUpdate) || r.has(kLock);
+    const bool writes = !spurious && read_writes_on(r, r.value);
+    if (writes) r.flags |= kRmwRead;
+    if (spurious) r.flags |= kSpurious;
+    // A conditional RMW that does not write is a plain read with the failure order.
+    if (conditional) r.mode = writes ? r.succ_mode : r.fail_mode;
+    rc11::init_views(g, id.thread, id.index, r);
+    rc11::apply_read_views(g, r);
+}
+
+ExplorerBase::ExplorerBase(const Program& program, const ExploreOptions& options)
+    : program_(program), options_(options) {}
+
+const char* ExplorerBase::intern(std::string_view s) {
+    auto it = interned_.find(s);
+    if (it == interned_.end()) it = interned_.emplace(s).first;
+    return it->c_str();
+}
+
+void ExplorerBase::report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
+                                    SourceRef src, const Outcome* outcome) {
+    Violation v = make_violation(graph(), kind, std::move(message), thread, src);
+    if (outcome != nullptr) {
+        v.outcome = *outcome;
+        std::sort(v.outcome.begin(), v.outcome.end());
+    }
+    v.execution = result_.stats.executions() + 1;
+    result_.violations.push_back(std::move(v));
+    if (kind == ViolationKind::Livelock) {
+        result_.limit_hit = "livelock";
+        result_.exhaustive = false;
+    }
+    if (options_.stop_at_first_violation) stop_ = true;
+}
+
+void ExplorerBase::report_race(EventId e, EventId other) {
+    const auto& g = graph();
+    const Event& ev = g.event(e);
+    std::string msg = "data race on '" + g.location(ev.loc).name + "' between thread '" +
+                      g.thread(e.thread).name + "' and thread '" + g.thread(other.thread).name + "'";
+    report_violation(ViolationKind::Race, std::move(msg), e.thread, ev.src, nullptr);
+    auto& v = result_.violations.back();
+    v.event = e;
+    v.other = other;
+}
+
+void ExplorerBase::classify_blocked(const Runtime& rt) {
+    // A thread waiting on a read of the co-latest write waits for ever: with every other
+    // thread finished or blocked, no later write can come (a stale read is just one of many
+    // executions; the one reading the latest write is explored separately).
+    const auto& g = graph();
+    for (const auto& b : rt.blocked_threads()) {
+        if (!b.on) continue;
+        const Event& r = g.event(*b.on);
+        const auto& co = g.co(r.loc);
+        const bool latest = co.empty() ? r.rf.is_init() : co.back() == r.rf;
+        if (!latest) continue;
+        const bool lock = r.has(kLock);
+        std::string msg = lock ? "deadlock: thread '" + g.thread(b.thread).name + "' waits for mutex '" +
+                                     g.location(r.loc).name + "', which is never released"
+                               : "stuck: thread '" + g.thread(b.thread).name + "' waits on '" +
+                                     g.location(r.loc).name + "' (value " + std::to_string(r.value) +
+                                     ") for ever";
+        report_violation(lock ? ViolationKind::Deadlock : ViolationKind::Stuck, std::move(msg), b.thread,
+                         r.src, nullptr);
+        result_.violations.back().event = *b.on;
+        return;  // one violation per execution
+    }
+}
+
+bool ExplorerBase::limits_hit() {
+    if (options_.max_executions != 0 && result_.stats.executions() >= options_.max_executions) {
+        result_.limit_hit = "max-executions";
+        return true;
+    }
+    if (options_.time_limit_seconds > 0) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        if (s >= options_.time_limit_seconds) {
+            result_.limit_hit = "time-limit";
+            return true;
+        }
+    }
+    return false;
+}
+
+ExploreResult ExplorerBase::run() {
+    start_ = last_progress_ = std::chrono::steady_clock::now();
+    Runtime rt(program_, *this, options_);
+    bool more = true;
+    std::uint64_t runs = 0;
+    while (more && !stop_) {
+        const RunStatus st = rt.run_once();
+        ++runs;
+        result_.stats.events += rt.events_in_run();
+        if (st != RunStatus::Aborted && accept_execution(st)) {
+            if (options_.on_execution) options_.on_execution(graph(), st == RunStatus::Blocked);
+            if (st == RunStatus::Complete) {
+                ++result_.stats.complete;
+                ++result_.outcomes[rt.outcome()];
+            } else {
+                classify_blocked(rt);
+                ++result_.stats.blocked;
+            }
+        }
+        if (stop_) break;
+        if (limits_hit()) {
+            result_.exhaustive = false;
+            break;
+        }
+        if (options_.progress && (runs & 255U) == 0) {
+            const auto now = std::chrono::steady_clock::now();
+            if (std::chrono::duration<double>(now - last_progress_).count() >= options_.progress_interval_seconds) {
+                last_progress_ = now;
+                result_.stats.seconds = std::chrono::duration<double>(now - start_).count();
+                options_.progress(result_.stats);
+            }
+        }
+        more = next_execution();
+    }
+    if (stop_ && more) result_.exhaustive = false;
+    result_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    bool real_violation = false;
+    for (const auto& v : result_.violations) real_violation = real_violation || v.kind != ViolationKind::Livelock;
+    if (real_violation) {
+        result_.verdict = Verdict::Violation;
+    } else if (!result_.exhaustive || !result_.violations.empty()) {
+        // A limit (or the event bound, reported as a livelock) cut exploration: inconclusive.
+        result_.verdict = Verdict::Bounded;
+        result_.exhaustive = false;
+    } else {
+        result_.verdict = Verdict::Safe;
+    }
+    return std::move(result_);
+}
+
+}  // namespace mmcheck

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/// \file ExplorerBase: what every explorer shares — the run loop over executions, limits,
+/// progress, statistics, outcomes and violations — and the construction of events from the
+/// runtime's requests. Subclasses choose what a new event reads or where it goes, and which
+/// execution comes next.
+#pragma once
+
+#include "explore/explorer.hpp"
+#include "runtime/driver.hpp"
+#include "runtime/runtime.hpp"
+
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace mmcheck {
+
+/// An event for `req` at the end of thread t, views initialised from its po-predecessor.
+Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req);
+
+/// Whether read `r` writes (is an exclusive RMW read) when it reads value v.
+bool read_writes_on(const Event& r, std::int64_t v);
+
+/// Makes read `r` read from `w`: value, exclusivity (unless spurious), effective memory order
+/// and views. r must be the last event of its thread.
+void set_read_from(ExecutionGraph& g, EventId r, EventId w, bool spurious);
+
+class ExplorerBase : public Driver {
+public:
+    ExplorerBase(const Program& program, const ExploreOptions& options);
+
+    /// Explores until the subclass has no next execution, a limit is hit, or (by default) the
+    /// first violation.
+    ExploreResult run();
+
+    void report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
+                          SourceRef src, const Outcome* outcome) override;
+    const char* intern(std::string_view s) override;
+
+protected:
+    /// Prepares the next execution (restores a graph); false when exploration is over.
+    virtual bool next_execution() = 0;
+    /// Called when a run ends complete or blocked, before the execution is counted. Returns
+    /// false to not count it (the brute-force explorer counts each distinct graph once).
+    virtual bool accept_execution(RunStatus) { return true; }
+    /// Records a race between `e` and `other` in the current graph.
+    void report_race(EventId e, EventId other);
+    [[nodiscard]] bool stopping() const { return stop_; }
+
+    const Program& program_;
+    const ExploreOptions& options_;
+    ExploreResult result_;
+
+private:
+    void classify_blocked(const Runtime& rt);
+    bool limits_hit();
+
+    bool stop_ = false;
+    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point last_progress_;
+    std::set<std::string, std::less<>> interned_;
+};
+
+}  // namespace mmcheck

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+/// \file The optimal explorer: TruSt (Kokologiannakis, Marmanis, Gladstein, Vafeiadis, POPL
+/// 2022) for RC11 with coherence order. Every consistent execution graph is visited exactly
+/// once, with no set of visited graphs:
+///
+///  * events are added one at a time in a fixed order (the runtime runs the lowest-numbered
+///    runnable thread); each carries a stamp, its place in that order;
+///  * a new read branches over every write it may consistently read (forward);
+///  * a new write branches over its consistent coherence positions, and may *revisit* an
+///    existing read r that is not in its (po ∪ rf)-prefix: the events added after r and not in
+///    the write's prefix are deleted and r reads the write. To generate each graph once, the
+///    revisit happens only when r and every deleted event were added "maximally" — a read
+///    reading the co-latest write, a write placed co-last — among the events added before them
+///    plus the write's prefix. The revisited read is restamped as the newest event, so stamp
+///    order keeps extending po ∪ rf and every stamp-prefix is a well-formed graph.
+///
+/// Search state is a stack of frames. Within a frame, alternatives are (stamp, choice) items:
+/// the graph is cut back to the stamp and the choice applied. A backward revisit pushes a new
+/// frame holding a copy of the revisited graph, so memory stays polynomial (one graph per
+/// nested revisit) and the order of exploration is deterministic.
+#include "explore/explorer.hpp"
+
+#include "explore/explorer_base.hpp"
+#include "model/rc11.hpp"
+
+#include <algorithm>
+
+namespace mmcheck {
+
+namespace {
+
+struct ReadOption {
+    EventId w;
+    bool spurious;
+};
+
+class OptimalExplorer final : public ExplorerBase {
+public:
+    OptimalExplorer(const Program& p, const ExploreOptions& o) : ExplorerBase(p, o) { frames_.emplace_back(); }
+
+    ExecutionGraph& graph() override { return frames_.back().graph; }
+    AddStatus add_event(ThreadId t, const EventRequest& req) override;
+
+protected:
+    bool next_execution() override;
+
+private:
+    enum class ItemKind : std::uint8_t { ReadFrom, CoPosition, Revisit };
+    /// One pending alternative: cut the frame's graph to `cut`, then apply the choice.
+    struct WorkItem {
+        ItemKind kind;
+        bool spurious = false;
+        std::uint32_t cut = 0;
+        EventId event;   // the read (ReadFrom), the write (CoPosition, Revisit)
+        EventId target;  // ReadFrom: the write read; Revisit: the read revisited
+        int pos = -1;    // CoPosition: insert after this co index
+    };
+    struct Frame {
+        ExecutionGraph graph;
+        std::vector<WorkItem> work;
+    };
+
+    AddStatus add_read(ThreadId t, Event e);
+    AddStatus add_write(ThreadId t, Event e);
+    std::vector<ReadOption> read_options(ExecutionGraph& g, EventId r);
+    std::vector<int> co_positions(ExecutionGraph& g, EventId w, int lb);
+    bool sc_ok(const ExecutionGraph& g) const { return !has_sc_ || rc11::psc_acyclic(g); }
+    void push_revisits(EventId a);
+    bool maximal(const ExecutionGraph& g, EventId e, EventId a, const View& porf_a) const;
+    bool all_maximal(const ExecutionGraph& g, EventId r, EventId a) const;
+    bool apply(const WorkItem& it);
+    bool apply_revisit(const WorkItem& it);
+    bool raced(EventId e);
+
+    std::vector<Frame> frames_;
+    bool has_sc_ = false;  // once a seq_cst event exists, every choice is checked against psc
+};
+
+AddStatus OptimalExplorer::add_event(ThreadId t, const EventRequest& req) {
+    ExecutionGraph& g = graph();
+    Event e = make_event(g, t, req);
+    if ((e.mode == Mode::SC || e.fail_mode == Mode::SC) &&
+        (e.kind == EventKind::Read || e.kind == EventKind::Write || e.kind == EventKind::Fence))
+        has_sc_ = true;
+    switch (req.kind) {
+        case EventKind::Read: return add_read(t, std::move(e));
+        case EventKind::Write: return add_write(t, std::move(e));
+        case EventKind::Fence:
+            rc11::apply_fence_views(g, t, static_cast<std::uint16_t>(g.thread_size(t)), e);
+            g.append(t, std::move(e));
+            return AddStatus::Ok;
+        case EventKind::Spawn: {
+            const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(g.thread_size(t))};
+            e.other = g.add_thread(req.spawn_name, true, id);
+            g.append(t, std::move(e));
+            return AddStatus::Ok;
+        }
+        case EventKind::Join: {
+            const auto& ev = g.thread_events(req.other);
+            e.rf = EventId{static_cast<std::uint16_t>(req.other), static_cast<std::uint16_t>(ev.size() - 1)};
+            rc11::apply_read_views(g, e);
+            g.append(t, std::move(e));
+            return AddStatus::Ok;
+        }
+        case EventKind::End: g.append(t, std::move(e)); return AddStatus::Ok;
+    }
+    return AddStatus::Abort;
+}
+
+std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId rid) {
+    const Event& r = g.event(rid);
+    const LocId loc = r.loc;
+    const int lb = rc11::coherence_lower_bound(g, loc, r.hb, rid, rid);
+    std::vector<ReadOption> opts;
+    const auto& co = g.co(loc);
+    // Latest write first: the first execution is the most "sequential" one.
+    for (int i = static_cast<int>(co.size()) - 1; i >= lb; --i) {
+        const EventId w = i >= 0 ? co[static_cast<std::size_t>(i)] : EventId::init(loc);
+        if (read_writes_on(g.event(rid), g.write_value(w))) {
+            // ATOMICITY: two RMWs may not read the same write.
+            if (!rc11::read_by_exclusive(g, w, rid)) opts.push_back({w, false});
+            if (g.event(rid).has(kWeak)) opts.push_back({w, true});
+        } else {
+            opts.push_back({w, false});
+        }
+    }
+    if (has_sc_) {
+        std::erase_if(opts, [&](const ReadOption& o) {
+            set_read_from(g, rid, o.w, o.spurious);
+            return !rc11::psc_acyclic(g);
+        });
+    }
+    return opts;
+}
+
+AddStatus OptimalExplorer::add_read(ThreadId t, Event e) {
+    ExecutionGraph& g = graph();
+    const EventId id = g.append(t, std::move(e));
+    const auto opts = read_options(g, id);
+    if (opts.empty()) return AddStatus::Abort;  // cannot happen: the co-latest write is readable
+    set_read_from(g, id, opts[0].w, opts[0].spurious);
+    auto& work = frames_.back().work;
+    const std::uint32_t stamp = g.event(id).stamp;
+    for (std::size_t k = opts.size(); k-- > 1;)
+        work.push_back(WorkItem{ItemKind::ReadFrom, opts[k].spurious, stamp, id, opts[k].w, -1});
+    return raced(id) ? AddStatus::Abort : AddStatus::Ok;
+}
+
+std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, int lb) {
+    const Event& w = g.event(wid);
+    std::vector<int> pos;
+    if (w.has(kRmwWrite)) {
+        // ATOMICITY: an RMW's write immediately follows the write its read part reads.
+        const Event& r = g.event(EventId{wid.thread, static_cast<std::uint16_t>(wid.index - 1)});
+        const int p = g.co_index(r.rf);
+        if (p >= lb) pos.push_back(p);
+    } else {
+        const auto& co = g.co(w.loc);
+        for (int p = static_cast<int>(co.size()) - 1; p >= lb; --p) {
+            const EventId prev = p >= 0 ? co[static_cast<std::size_t>(p)] : EventId::init(w.loc);
+            // ATOMICITY: nothing may come between an RMW and the write it reads.
+            if (rc11::read_by_exclusive(g, prev, EventId{})) continue;
+            pos.push_back(p);
+        }
+    }
+    if (has_sc_) {
+        std::erase_if(pos, [&](int p) {
+            g.co_insert_after(wid, p);
+            const bool ok = rc11::psc_acyclic(g);
+            g.co_remove(wid);
+            return !ok;
+        });
+    }
+    return pos;
+}
+
+AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
+    ExecutionGraph& g = graph();
+    const EventId id = g.append(t, std::move(e));
+    rc11::compute_msg_view(g, t, id.index, g.event(id));
+    const int lb = rc11::coherence_lower_bound(g, g.event(id).loc, g.event(id).hb, id, id);
+    const auto pos = co_positions(g, id, lb);
+    if (pos.empty()) return AddStatus::Abort;
+    g.co_insert_after(id, pos[0]);
+    push_revisits(id);
+    auto& work = frames_.back().work;
+    const std::uint32_t stamp = g.event(id).stamp;
+    for (std::size_t k = pos.size(); k-- > 1;)
+        work.push_back(WorkItem{ItemKind::CoPosition, false, stamp, id, EventId{}, pos[k]});
+    return raced(id) ? AddStatus::Abort : AddStatus::Ok;
+}
+
+bool OptimalExplorer::maximal(const ExecutionGraph& g, EventId e, EventId a, const View& porf_a) const {
+    const Event& ev = g.event(e);
+    // Prev(e): the events added up to e, plus a's (po ∪ rf)-prefix (without a itself) — what
+    // the graph holds when e is added again after the revisit.
+    auto in_prev = [&](EventId x) {
+        if (x == a) return false;
+        return g.event(x).stamp <= ev.stamp || porf_a.contains(x.thread, x.index);
+    };
+    int from = -2;
+    if (ev.is_read()) {
+        if (ev.has(kSpurious)) return false;  // the non-spurious choice comes first
+        from = g.co_index(ev.rf);
+    } else if (ev.is_write()) {
+        from = g.co_index(e);
+    } else {
+        return true;
+    }
+    const auto& co = g.co(ev.loc);
+    for (int i = static_cast<int>(co.size()) - 1; i > from; --i)
+        if (in_prev(co[static_cast<std::size_t>(i)])) return false;
+    return true;
+}
+
+bool OptimalExplorer::all_maximal(const ExecutionGraph& g, EventId r, EventId a) const {
+    const View& porf_a = g.event(a).porf;
+    if (!maximal(g, r, a, porf_a)) return false;
+    const std::uint32_t sr = g.event(r).stamp;
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        for (std::size_t i = ev.size(); i-- > 0 && ev[i].stamp > sr;) {
+            const EventId x{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+            if (porf_a.contains(x.thread, x.index)) break;  // the rest of the thread is kept
+            if (!maximal(g, x, a, porf_a)) return false;
+        }
+    }
+    return true;
+}
+
+void OptimalExplorer::push_revisits(EventId a) {
+    const ExecutionGraph& g = graph();
+    const Event& aw = g.event(a);
+    auto& work = frames_.back().work;
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        for (std::size_t i = aw.porf[t]; i < ev.size(); ++i) {
+            const Event& r = ev[i];
+            if (!r.is_read() || r.loc != aw.loc) continue;
+            const EventId rid{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+            if (!all_maximal(g, rid, a)) continue;
+            work.push_back(WorkItem{ItemKind::Revisit, false, aw.stamp, a, rid, -1});
+            if (r.has(kWeak) && read_writes_on(r, aw.value))
+                work.push_back(WorkItem{ItemKind::Revisit, true, aw.stamp, a, rid, -1});
+        }
+    }
+}
+
+bool OptimalExplorer::raced(EventId e) {
+    const ExecutionGraph& g = graph();
+    if (g.location(g.event(e).loc).kind != LocKind::Plain) return false;
+    if (auto other = rc11::find_race(g, e)) {
+        report_race(e, *other);
+        return true;
+    }
+    return false;
+}
+
+bool OptimalExplorer::apply(const WorkItem& it) {
+    ExecutionGraph& g = graph();
+    switch (it.kind) {
+        case ItemKind::ReadFrom:
+            g.cut_to_stamp(it.cut);
+            set_read_from(g, it.event, it.target, it.spurious);
+            return !raced(it.event);
+        case ItemKind::CoPosition:
+            g.cut_to_stamp(it.cut);
+            g.co_remove(it.event);
+            g.co_insert_after(it.event, it.pos);
+            return true;
+        case ItemKind::Revisit: return apply_revisit(it);
+    }
+    return false;
+}
+
+bool OptimalExplorer::apply_revisit(const WorkItem& it) {
+    frames_.back().graph.cut_to_stamp(it.cut);  // the graph as it was when `a` was added
+    Frame nf;
+    nf.graph = frames_.back().graph;
+    ExecutionGraph& g = nf.graph;
+    const EventId a = it.event;
+    const EventId r = it.target;
+    g.co_remove(a);
+    // Keep the events added before r, r itself, and a's (po ∪ rf)-prefix.
+    const std::uint32_t sr = g.event(r).stamp;
+    View keep = g.event(a).porf;
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        std::uint16_t n = 0;
+        while (n < ev.size() && ev[n].stamp < sr) ++n;
+        keep[t] = std::max(keep[t], n);
+    }
+    keep[r.thread] = static_cast<std::uint16_t>(r.index + 1);
+    g.restrict_to(keep);
+    g.restamp(r);
+    set_read_from(g, r, a, it.spurious);
+    // a's coherence position must now also respect r: COHERENCE from r's prefix.
+    const Event& aw = g.event(a);
+    const int lb = std::max(rc11::coherence_lower_bound(g, aw.loc, aw.hb, a, a),
+                            rc11::coherence_lower_bound(g, aw.loc, g.event(r).hb, r, a));
+    if (g.event(r).has(kRmwRead) && rc11::read_by_exclusive(g, a, r)) return false;
+    const auto pos = co_positions(g, a, lb);
+    if (pos.empty()) return false;
+    g.co_insert_after(a, pos[0]);
+    const std::uint32_t cut = g.event(r).stamp;
+    for (std::size_t k = pos.size(); k-- > 1;)
+        nf.work.push_back(WorkItem{ItemKind::CoPosition, false, cut, a, EventId{}, pos[k]});
+    frames_.push_back(std::move(nf));
+    ++result_.stats.revisits;
+    return !raced(r);
+}
+
+bool OptimalExplorer::next_execution() {
+    while (!stopping()) {
+        Frame& f = frames_.back();
+        if (f.work.empty()) {
+            if (frames_.size() == 1) return false;
+            frames_.pop_back();
+            continue;
+        }
+        const WorkItem it = f.work.back();
+        f.work.pop_back();
+        if (apply(it)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+ExploreResult explore(const Program& program, const ExploreOptions& options) {
+    OptimalExplorer ex(program, options);
+    return ex.run();
+}
+
+}  // namespace mmcheck

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/// \file Driver: what the runtime asks of an explorer. The runtime runs model threads and
+/// replays every event already in the driver's graph; for an event that is not there yet it
+/// calls add_event(), and the driver decides what a read reads and where a write goes.
+#pragma once
+
+#include "explore/result.hpp"
+#include "graph/execution_graph.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mmcheck {
+
+/// A new event as the model asked for it.
+struct EventRequest {
+    EventKind kind = EventKind::Read;
+    Mode mode = Mode::Rlx;       ///< read/write/fence order; for updates the success order
+    Mode fail_mode = Mode::Rlx;  ///< updates: the order of a read that does not write
+    LocId loc = 0;
+    std::int64_t value = 0;      ///< stores
+    /// Updates (RMW): the new value as a function of the old. The driver keeps a copy with the
+    /// event, because a backward revisit re-evaluates it for the revisiting write's value.
+    const UpdateFn* update = nullptr;
+    bool weak = false;           ///< compare_exchange_weak
+    std::uint16_t flags = 0;     ///< kAwait, kLock, kUnlock
+    ThreadId other = 0;          ///< Join: the thread joined
+    std::string spawn_name;      ///< Spawn: the child's name
+    const char* op = "";
+    const char* label = nullptr;
+    SourceRef src;
+};
+
+/// What add_event tells the runtime.
+enum class AddStatus : std::uint8_t {
+    Ok,     ///< the event is in the graph; the thread goes on
+    Abort,  ///< the driver recorded a violation or found no consistent choice: end this run
+};
+
+class Driver {
+public:
+    virtual ~Driver() = default;
+    virtual ExecutionGraph& graph() = 0;
+    /// Adds the next event of thread t (at index graph().thread_size(t)).
+    virtual AddStatus add_event(ThreadId t, const EventRequest& req) = 0;
+    /// Records a violation found by the runtime (failed check, exception, livelock, stuck,
+    /// deadlock) in the current graph. Returns true when exploration should stop.
+    virtual void report_violation(ViolationKind kind, std::string message,
+                                  std::optional<ThreadId> thread, SourceRef src,
+                                  const Outcome* outcome) = 0;
+    /// True when the driver chooses the thread of every new event itself (brute force, replay);
+    /// otherwise the runtime runs the lowest-numbered runnable thread.
+    [[nodiscard]] virtual bool picks_threads() const { return false; }
+    /// With picks_threads(): which of `ready` (threads about to add a new event, ascending)
+    /// adds next; nullopt ends the run (the driver has no use for more events).
+    virtual std::optional<ThreadId> pick_thread(const std::vector<ThreadId>& ready) { return ready.front(); }
+    /// Interned copy of a label (labels outlive the model instance that set them).
+    virtual const char* intern(std::string_view s) = 0;
+};
+
+}  // namespace mmcheck

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: MIT
+/// \file Runtime implementation: fibers, replay, and the bridge to the driver.
+#include "runtime/runtime.hpp"
+
+#include <boost/context/protected_fixedsize_stack.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mmcheck {
+
+namespace {
+thread_local ExecutionContext* g_current = nullptr;
+
+/// Thrown inside a fiber to leave a thread whose run is over (it is caught at the fiber's
+/// entry, never by model code that rethrows unknown exceptions properly).
+struct StopThread {};
+
+/// The model produced a different event on replay than the graph recorded.
+struct Nondeterminism : std::logic_error {
+    using std::logic_error::logic_error;
+};
+
+Mode read_part(std::memory_order mo) {
+    switch (mo) {
+        case std::memory_order_relaxed:
+        case std::memory_order_release: return Mode::Rlx;
+        case std::memory_order_consume:
+        case std::memory_order_acquire:
+        case std::memory_order_acq_rel: return Mode::Acq;
+        case std::memory_order_seq_cst: return Mode::SC;
+    }
+    return Mode::SC;
+}
+
+Mode write_part(std::memory_order mo) {
+    switch (mo) {
+        case std::memory_order_relaxed:
+        case std::memory_order_consume:
+        case std::memory_order_acquire: return Mode::Rlx;
+        case std::memory_order_release:
+        case std::memory_order_acq_rel: return Mode::Rel;
+        case std::memory_order_seq_cst: return Mode::SC;
+    }
+    return Mode::SC;
+}
+}  // namespace
+
+ExecutionContext& detail::current_context() {
+    if (g_current == nullptr)
+        throw std::logic_error("mmcheck model API used outside an execution (create locations in the model's constructor)");
+    return *g_current;
+}
+void detail::set_current_context(ExecutionContext* ctx) { g_current = ctx; }
+
+/// Fiber stacks, reused across executions. Guard pages (protected stacks) turn a stack
+/// overflow in model code into a clean crash instead of memory corruption.
+class StackPool {
+public:
+    static constexpr std::size_t kStackSize = 256 * 1024;
+    boost::context::stack_context take() {
+        if (free_.empty()) return alloc_.allocate();
+        auto s = free_.back();
+        free_.pop_back();
+        return s;
+    }
+    void give(boost::context::stack_context s) { free_.push_back(s); }
+    ~StackPool() {
+        for (auto& s : free_) alloc_.deallocate(s);
+    }
+
+private:
+    boost::context::protected_fixedsize_stack alloc_{kStackSize};
+    std::vector<boost::context::stack_context> free_;
+};
+
+namespace {
+struct PooledStack {
+    StackPool* pool;
+    boost::context::stack_context allocate() { return pool->take(); }
+    void deallocate(boost::context::stack_context& s) { pool->give(s); }
+};
+}  // namespace
+
+Runtime::Runtime(const Program& program, Driver& driver, const ExploreOptions& options)
+    : program_(program), driver_(driver), options_(options), stacks_(std::make_unique<StackPool>()) {
+    threads_.reserve(kMaxThreads);  // fibers index threads_ across spawns: never reallocate
+}
+
+Runtime::~Runtime() {
+    threads_.clear();
+    model_.reset();
+}
+
+std::int64_t Runtime::param(std::string_view name) const {
+    auto it = program_.params.find(name);
+    if (it == program_.params.end())
+        throw std::invalid_argument("model asked for parameter '" + std::string(name) + "', which has no value");
+    return it->second;
+}
+
+LocId Runtime::new_location(std::string_view name, LocKind kind, ValueType type, std::int64_t initial) {
+    if (!running_.empty() || in_final_)
+        throw std::logic_error("locations must be created in the model's constructor");
+    auto& g = driver_.graph();
+    const auto id = static_cast<LocId>(locations_seen_++);
+    if (id >= g.num_locations()) {
+        g.add_location(LocationInfo{std::string(name), kind, type, type.normalize(initial)});
+    } else if (g.location(id).kind != kind || g.location(id).initial != type.normalize(initial)) {
+        throw Nondeterminism("the model created a different location #" + std::to_string(id) + " than before");
+    }
+    return id;
+}
+
+void Runtime::declare_thread(std::string name, std::function<void()> body) {
+    if (!running_.empty()) throw std::logic_error("thread() is for Model::threads(); use spawn() inside a thread");
+    auto& g = driver_.graph();
+    const std::size_t t = declared_threads_++;
+    if (t >= g.num_threads()) {
+        g.add_thread(std::move(name), false, EventId{});
+    }
+    ThreadState st;
+    st.body = std::move(body);
+    st.status = ThreadStatus::Ready;
+    threads_.push_back(std::move(st));
+}
+
+ThreadId Runtime::self() const { return running_.back(); }
+
+void Runtime::reset_threads() {
+    // Destroying a suspended fiber unwinds its stack (boost forced_unwind), so model
+    // destructors run. Fibers that finished are empty.
+    threads_.clear();
+    running_.clear();
+}
+
+void Runtime::suspend(ThreadId t) {
+    threads_[t].caller = std::move(threads_[t].caller).resume();
+}
+
+void Runtime::stop_thread(ThreadId t, ThreadStatus status) {
+    threads_[t].status = status;
+    suspend(t);  // never resumed: the fiber is unwound when the run ends
+    throw std::logic_error("a stopped thread was resumed");
+}
+
+void Runtime::resume(ThreadId t) {
+    ThreadState& th = threads_[t];
+    if (!th.started) {
+        th.started = true;
+        th.fiber = boost::context::fiber(
+            std::allocator_arg, PooledStack{stacks_.get()},
+            [this, t](boost::context::fiber&& caller) {
+                threads_[t].caller = std::move(caller);
+                try {
+                    threads_[t].body();
+                    if (driver_.graph().thread(t).spawned) {
+                        EventRequest end;
+                        end.kind = EventKind::End;
+                        end.op = "end";
+                        next_event(end);
+                    }
+                    threads_[t].status = ThreadStatus::Finished;
+                } catch (const boost::context::detail::forced_unwind&) {
+                    throw;
+                } catch (const StopThread&) {
+                } catch (const Nondeterminism&) {
+                    threads_[t].status = ThreadStatus::Finished;
+                    aborted_ = true;
+                    nondeterminism_ = std::current_exception();
+                } catch (const std::exception& ex) {
+                    threads_[t].status = ThreadStatus::Finished;
+                    driver_.report_violation(ViolationKind::Exception,
+                                             std::string("exception in model code: ") + ex.what(), t,
+                                             SourceRef{}, nullptr);
+                    aborted_ = true;
+                } catch (...) {
+                    threads_[t].status = ThreadStatus::Finished;
+                    driver_.report_violation(ViolationKind::Exception,
+                                             "exception in model code (not a std::exception)", t,
+                                             SourceRef{}, nullptr);
+                    aborted_ = true;
+                }
+                return std::move(threads_[t].caller);
+            });
+    }
+    running_.push_back(t);
+    threads_[t].fiber = std::move(threads_[t].fiber).resume();
+    running_.pop_back();
+}
+
+bool Runtime::has_pending_rmw(ThreadId t) const {
+    const auto& ev = driver_.graph().thread_events(t);
+    return !ev.empty() && ev.back().is_read() && ev.back().has(kRmwRead);
+}
+
+std::optional<ThreadId> Runtime::pick_next() {
+    const auto& g = driver_.graph();
+    for (std::size_t t = 0; t < threads_.size(); ++t) {
+        ThreadState& th = threads_[t];
+        if (th.status != ThreadStatus::Joining) continue;
+        const auto& ev = g.thread_events(th.join_target);
+        if (!ev.empty() && ev.back().kind == EventKind::End) th.status = ThreadStatus::Ready;
+    }
+    if (!driver_.picks_threads()) {
+        // After a backward revisit an RMW's read may lack its write: complete it first, so an
+        // RMW stays one step (the rule is a function of the graph, as TruSt's next_P must be).
+        for (std::size_t t = 0; t < threads_.size(); ++t) {
+            if (threads_[t].status == ThreadStatus::Ready && has_pending_rmw(static_cast<ThreadId>(t)) &&
+                threads_[t].next <= g.thread_size(static_cast<ThreadId>(t))) {
+                priority_ = true;
+                return static_cast<ThreadId>(t);
+            }
+        }
+        for (std::size_t t = 0; t < threads_.size(); ++t)
+            if (threads_[t].status == ThreadStatus::Ready) return static_cast<ThreadId>(t);
+        return std::nullopt;
+    }
+    // The driver picks: first let every thread replay up to its first new event.
+    for (std::size_t t = 0; t < threads_.size(); ++t)
+        if (threads_[t].status == ThreadStatus::Ready && !threads_[t].wants_new_event)
+            return static_cast<ThreadId>(t);
+    std::vector<ThreadId> ready;
+    for (std::size_t t = 0; t < threads_.size(); ++t)
+        if (threads_[t].status == ThreadStatus::Ready) ready.push_back(static_cast<ThreadId>(t));
+    if (ready.empty()) return std::nullopt;
+    auto choice = driver_.pick_thread(ready);
+    if (!choice) aborted_ = true;
+    return choice;
+}
+
+void Runtime::validate_replay(ThreadId t, const Event& e, const EventRequest& req) const {
+    bool same = e.kind == req.kind;
+    if (same && (e.is_read() || e.is_write())) same = e.loc == req.loc;
+    if (same && e.is_write() && !e.has(kRmwWrite)) same = e.value == req.value;
+    if (same && e.kind == EventKind::Fence) same = e.mode == req.mode;
+    if (!same) {
+        throw Nondeterminism("model is not deterministic: thread " + std::to_string(t) + " event " +
+                             std::to_string(threads_[t].next) + " was a " + kind_name(e.kind) +
+                             " and is now a " + kind_name(req.kind) +
+                             " (model code must depend only on values it reads through mmcheck)");
+    }
+}
+
+const Event& Runtime::next_event(EventRequest& req) {
+    const ThreadId t = self();
+    ThreadState& th = threads_[t];
+    auto& g = driver_.graph();
+    if (th.next < g.thread_size(t)) {
+        const Event& e = g.thread_events(t)[th.next];
+        validate_replay(t, e, req);
+        ++th.next;
+        ++events_in_run_;
+        th.label_text.clear();
+        return e;
+    }
+    if (th.next >= options_.max_events_per_thread) {
+        driver_.report_violation(ViolationKind::Livelock,
+                                 "thread '" + g.thread(t).name + "' exceeded " +
+                                     std::to_string(options_.max_events_per_thread) +
+                                     " events: it may spin forever (use await() for waiting)",
+                                 t, req.src, nullptr);
+        aborted_ = true;
+        stop_thread(t, ThreadStatus::Finished);
+    }
+    const bool rmw_write = (req.flags & kRmwWrite) != 0;
+    if (driver_.picks_threads() && !rmw_write) {
+        th.wants_new_event = true;
+        suspend(t);
+        threads_[t].wants_new_event = false;
+    }
+    if (!threads_[t].label_text.empty()) req.label = driver_.intern(threads_[t].label_text);
+    threads_[t].label_text.clear();
+    if (driver_.add_event(t, req) == AddStatus::Abort) {
+        aborted_ = true;
+        stop_thread(t, ThreadStatus::Finished);
+    }
+    ThreadState& th2 = threads_[t];
+    const std::uint16_t idx = th2.next++;
+    ++events_in_run_;
+    if (priority_ && rmw_write) {
+        // The RMW begun before a revisit is complete: back to the lowest runnable thread.
+        priority_ = false;
+        suspend(t);
+    }
+    return driver_.graph().thread_events(t)[idx];
+}
+
+std::int64_t Runtime::load(LocId loc, std::memory_order order, SourceRef src) {
+    auto& g = driver_.graph();
+    if (tearing_down_) return 0;
+    if (in_final_) return g.final_value(loc);
+    EventRequest req;
+    req.kind = EventKind::Read;
+    req.loc = loc;
+    req.mode = g.location(loc).kind == LocKind::Plain ? Mode::NA : mode_from(order);
+    req.op = "load";
+    req.src = src;
+    return next_event(req).value;
+}
+
+void Runtime::store(LocId loc, std::int64_t value, std::memory_order order, SourceRef src) {
+    if (tearing_down_) return;
+    auto& g = driver_.graph();
+    if (in_final_) throw std::logic_error("stores are not allowed in final()");
+    EventRequest req;
+    req.kind = EventKind::Write;
+    req.loc = loc;
+    req.value = value;
+    req.mode = g.location(loc).kind == LocKind::Plain ? Mode::NA : mode_from(order);
+    req.op = "store";
+    req.src = src;
+    next_event(req);
+}
+
+UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order success,
+                             std::memory_order failure, const char* op_name, SourceRef src,
+                             bool may_fail_spuriously) {
+    if (tearing_down_) return UpdateResult{0, false};
+    if (in_final_) throw std::logic_error("read-modify-writes are not allowed in final()");
+    EventRequest req;
+    req.kind = EventKind::Read;
+    req.loc = loc;
+    req.mode = read_part(success);
+    req.fail_mode = mode_from(failure);
+    req.update = &fn;
+    req.weak = may_fail_spuriously;
+    req.flags = kUpdate | (may_fail_spuriously ? kWeak : 0);
+    req.op = op_name;
+    req.src = src;
+    const Event& r = next_event(req);
+    const std::int64_t old = r.value;
+    if (!r.has(kRmwRead)) return UpdateResult{old, false};
+    EventRequest w;
+    w.kind = EventKind::Write;
+    w.loc = loc;
+    w.mode = write_part(success);
+    auto nv = fn(old);
+    w.value = nv ? *nv : old;
+    w.flags = kRmwWrite;
+    w.op = op_name;
+    w.src = src;
+    next_event(w);
+    return UpdateResult{old, true};
+}
+
+void Runtime::fence(std::memory_order order, SourceRef src) {
+    if (tearing_down_ || in_final_) return;
+    EventRequest req;
+    req.kind = EventKind::Fence;
+    req.mode = mode_from(order);
+    req.op = "fence";
+    req.src = src;
+    next_event(req);
+}
+
+std::int64_t Runtime::await(LocId loc, std::memory_order order, const WaitPredicate& pred, SourceRef src) {
+    if (tearing_down_) return 0;
+    auto& g = driver_.graph();
+    if (in_final_) return g.final_value(loc);
+    EventRequest req;
+    req.kind = EventKind::Read;
+    req.loc = loc;
+    req.mode = g.location(loc).kind == LocKind::Plain ? Mode::NA : mode_from(order);
+    req.flags = kAwait;
+    req.op = "await";
+    req.src = src;
+    const Event& e = next_event(req);
+    const std::int64_t v = e.value;
+    if (!pred(v)) {
+        const ThreadId t = self();
+        const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(threads_[t].next - 1)};
+        driver_.graph().event(id).flags |= kBlocked;
+        threads_[t].blocked_on = id;
+        stop_thread(t, ThreadStatus::Blocked);
+    }
+    return v;
+}
+
+void Runtime::lock(LocId mutex, SourceRef src) {
+    if (tearing_down_ || in_final_) return;
+    EventRequest req;
+    req.kind = EventKind::Read;
+    req.loc = mutex;
+    req.mode = Mode::Acq;
+    req.flags = kAwait | kLock;
+    req.op = "lock";
+    req.src = src;
+    const Event& r = next_event(req);
+    if (!r.has(kRmwRead)) {  // the mutex was held: wait (a read of 0 always takes it)
+        const ThreadId t = self();
+        const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(threads_[t].next - 1)};
+        driver_.graph().event(id).flags |= kBlocked;
+        threads_[t].blocked_on = id;
+        stop_thread(t, ThreadStatus::Blocked);
+    }
+    EventRequest w;
+    w.kind = EventKind::Write;
+    w.loc = mutex;
+    w.mode = Mode::Rlx;
+    w.value = 1;
+    w.flags = kRmwWrite | kLock;
+    w.op = "lock";
+    w.src = src;
+    next_event(w);
+}
+
+bool Runtime::try_lock(LocId mutex, SourceRef src) {
+    if (tearing_down_ || in_final_) return false;
+    EventRequest req;
+    req.kind = EventKind::Read;
+    req.loc = mutex;
+    req.mode = Mode::Acq;
+    req.fail_mode = Mode::Rlx;
+    req.flags = kLock;
+    req.op = "trylock";
+    req.src = src;
+    const Event& r = next_event(req);
+    if (!r.has(kRmwRead)) return false;
+    EventRequest w;
+    w.kind = EventKind::Write;
+    w.loc = mutex;
+    w.mode = Mode::Rlx;
+    w.value = 1;
+    w.flags = kRmwWrite | kLock;
+    w.op = "trylock";
+    w.src = src;
+    next_event(w);
+    return true;
+}
+
+void Runtime::unlock(LocId mutex, SourceRef src) {
+    if (tearing_down_ || in_final_) return;
+    EventRequest req;
+    req.kind = EventKind::Write;
+    req.loc = mutex;
+    req.mode = Mode::Rel;
+    req.value = 0;
+    req.flags = kUnlock;
+    req.op = "unlock";
+    req.src = src;
+    next_event(req);
+}
+
+void Runtime::check(bool ok, std::string_view message, SourceRef src) {
+    if (ok || tearing_down_) return;
+    if (in_final_) {
+        driver_.report_violation(ViolationKind::Check, std::string(message), std::nullopt, src, &outcome_);
+        aborted_ = true;
+        throw StopThread{};
+    }
+    const ThreadId t = self();
+    driver_.report_violation(ViolationKind::Check, std::string(message), t, src, nullptr);
+    aborted_ = true;
+    stop_thread(t, ThreadStatus::Finished);
+}
+
+void Runtime::assume(bool ok, SourceRef) {
+    if (ok || tearing_down_) return;
+    if (in_final_) {
+        final_assume_failed_ = true;
+        throw StopThread{};
+    }
+    const ThreadId t = self();
+    threads_[t].blocked_on.reset();
+    stop_thread(t, ThreadStatus::Blocked);
+}
+
+void Runtime::label(std::string_view text) {
+    if (tearing_down_ || in_final_ || running_.empty()) return;
+    threads_[self()].label_text.assign(text);
+}
+
+ThreadId Runtime::spawn(std::string name, std::function<void()> body, SourceRef src) {
+    if (tearing_down_ || in_final_) throw std::logic_error("spawn() only inside a model thread");
+    EventRequest req;
+    req.kind = EventKind::Spawn;
+    req.spawn_name = std::move(name);
+    req.op = "spawn";
+    req.src = src;
+    const ThreadId child = next_event(req).other;
+    if (threads_.size() <= child) threads_.resize(child + 1);
+    ThreadState& st = threads_[child];
+    st = ThreadState{};
+    st.body = std::move(body);
+    st.status = ThreadStatus::Ready;
+    return child;
+}
+
+void Runtime::join(ThreadId thread, SourceRef src) {
+    if (tearing_down_ || in_final_) return;
+    auto& g = driver_.graph();
+    if (thread >= g.num_threads() || !g.thread(thread).spawned)
+        throw std::logic_error("join() takes a thread returned by spawn()");
+    const ThreadId t = self();
+    if (threads_[t].next >= g.thread_size(t)) {
+        const auto& ev = g.thread_events(thread);
+        if (ev.empty() || ev.back().kind != EventKind::End) {
+            threads_[t].status = ThreadStatus::Joining;
+            threads_[t].join_target = thread;
+            suspend(t);
+        }
+    }
+    EventRequest req;
+    req.kind = EventKind::Join;
+    req.other = thread;
+    req.op = "join";
+    req.src = src;
+    next_event(req);
+}
+
+void Runtime::observe(std::string_view name, std::int64_t value) {
+    if (!in_final_) throw std::logic_error("observe() is for Model::final()");
+    outcome_.emplace_back(std::string(name), value);
+}
+
+RunStatus Runtime::run_once() {
+    aborted_ = false;
+    final_assume_failed_ = false;
+    priority_ = false;
+    nondeterminism_ = nullptr;
+    outcome_.clear();
+    blocked_.clear();
+    events_in_run_ = 0;
+    locations_seen_ = 0;
+    declared_threads_ = 0;
+    detail::set_current_context(this);
+    struct Reset {
+        Runtime* rt;
+        ~Reset() {
+            rt->tearing_down_ = true;
+            rt->reset_threads();
+            rt->model_.reset();
+            rt->tearing_down_ = false;
+            detail::set_current_context(nullptr);
+        }
+    } reset{this};
+
+    model_ = program_.make();
+    model_->threads();
+    if (first_run_) first_run_ = false;
+
+    while (auto t = pick_next()) {
+        resume(*t);
+        if (aborted_) break;
+    }
+    if (nondeterminism_) std::rethrow_exception(nondeterminism_);
+    if (aborted_) return RunStatus::Aborted;
+
+    bool all_finished = true;
+    for (std::size_t t = 0; t < threads_.size(); ++t) {
+        const auto& th = threads_[t];
+        if (th.status == ThreadStatus::Finished || th.status == ThreadStatus::Idle) continue;
+        all_finished = false;
+        blocked_.push_back(BlockedThread{static_cast<ThreadId>(t), th.blocked_on});
+    }
+    if (!all_finished) return RunStatus::Blocked;
+
+    in_final_ = true;
+    try {
+        model_->final();
+    } catch (const StopThread&) {
+    } catch (const std::exception& ex) {
+        in_final_ = false;
+        driver_.report_violation(ViolationKind::Exception,
+                                 std::string("exception in final(): ") + ex.what(), std::nullopt,
+                                 SourceRef{}, &outcome_);
+        return RunStatus::Aborted;
+    }
+    in_final_ = false;
+    std::sort(outcome_.begin(), outcome_.end());
+    if (aborted_) return RunStatus::Aborted;
+    if (final_assume_failed_) return RunStatus::Blocked;
+    return RunStatus::Complete;
+}
+
+}  // namespace mmcheck

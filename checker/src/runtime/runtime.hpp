@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/// \file Runtime: runs one execution of a model at a time, each model thread on its own fiber
+/// (Boost.Context), like Relacy. It implements the model API's ExecutionContext: an operation
+/// whose event is already in the graph is replayed (its value comes from the graph); a new one
+/// goes to the Driver.
+#pragma once
+
+#include "explore/explorer.hpp"
+#include "runtime/driver.hpp"
+
+#include <boost/context/fiber.hpp>
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mmcheck {
+
+/// How one run of the program ended.
+enum class RunStatus : std::uint8_t {
+    Complete,  ///< every thread finished; final() ran
+    Blocked,   ///< some thread is blocked (assume, await, lock, join) and nothing else can run
+    Aborted,   ///< the driver or a violation ended the run early
+};
+
+/// Reusable fiber stacks: allocating a stack per thread per execution would dominate the
+/// cost of small executions.
+class StackPool;
+
+class Runtime final : public ExecutionContext {
+public:
+    Runtime(const Program& program, Driver& driver, const ExploreOptions& options);
+    ~Runtime() override;
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+    /// Runs the program once against the driver's current graph.
+    RunStatus run_once();
+    /// Final values observed by the last complete run.
+    [[nodiscard]] const Outcome& outcome() const { return outcome_; }
+    /// Threads blocked at the end of the last blocked run, with the event they block on (a
+    /// waiting read), if any.
+    struct BlockedThread {
+        ThreadId thread;
+        std::optional<EventId> on;
+    };
+    [[nodiscard]] const std::vector<BlockedThread>& blocked_threads() const { return blocked_; }
+    /// Events replayed or added in the last run.
+    [[nodiscard]] std::uint64_t events_in_run() const { return events_in_run_; }
+
+    // ---- ExecutionContext ----
+    LocId new_location(std::string_view name, LocKind kind, ValueType type, std::int64_t initial) override;
+    const std::string& variant() const override { return program_.variant; }
+    std::int64_t param(std::string_view name) const override;
+    void declare_thread(std::string name, std::function<void()> body) override;
+    std::int64_t load(LocId loc, std::memory_order order, SourceRef src) override;
+    void store(LocId loc, std::int64_t value, std::memory_order order, SourceRef src) override;
+    UpdateResult update(LocId loc, const UpdateFn& fn, std::memory_order success,
+                        std::memory_order failure, const char* op_name, SourceRef src,
+                        bool may_fail_spuriously) override;
+    void fence(std::memory_order order, SourceRef src) override;
+    std::int64_t await(LocId loc, std::memory_order order, const WaitPredicate& pred, SourceRef src) override;
+    void lock(LocId mutex, SourceRef src) override;
+    bool try_lock(LocId mutex, SourceRef src) override;
+    void unlock(LocId mutex, SourceRef src) override;
+    void check(bool ok, std::string_view message, SourceRef src) override;
+    void assume(bool ok, SourceRef src) override;
+    void label(std::string_view text) override;
+    ThreadId spawn(std::string name, std::function<void()> body, SourceRef src) override;
+    void join(ThreadId thread, SourceRef src) override;
+    void observe(std::string_view name, std::int64_t value) override;
+    bool in_final() const override { return in_final_; }
+
+private:
+    enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining };
+    struct ThreadState {
+        std::function<void()> body;
+        boost::context::fiber fiber;   ///< the thread's own context
+        boost::context::fiber caller;  ///< the scheduler's context while the thread runs
+        ThreadStatus status = ThreadStatus::Idle;
+        bool started = false;
+        bool wants_new_event = false;  ///< paused before a new event (picks_threads mode)
+        std::uint16_t next = 0;        ///< po index of the thread's next event
+        std::string label_text;        ///< label for the next event
+        ThreadId join_target = 0;      ///< while Joining
+        std::optional<EventId> blocked_on;
+    };
+
+    void reset_threads();
+    void resume(ThreadId t);
+    void suspend(ThreadId t);            // back to the scheduler; returns when resumed
+    [[noreturn]] void stop_thread(ThreadId t, ThreadStatus status);
+    ThreadId self() const;
+    /// Makes sure the thread's next event exists (replaying or asking the driver) and
+    /// returns it; ends the thread's run on abort.
+    const Event& next_event(EventRequest& req);
+    void validate_replay(ThreadId t, const Event& e, const EventRequest& req) const;
+    std::optional<ThreadId> pick_next();
+    bool has_pending_rmw(ThreadId t) const;
+
+    const Program& program_;
+    Driver& driver_;
+    const ExploreOptions& options_;
+    std::unique_ptr<StackPool> stacks_;
+    std::unique_ptr<Model> model_;
+    std::vector<ThreadState> threads_;
+    std::vector<ThreadId> running_;  // stack of threads running (top = current)
+    std::size_t declared_threads_ = 0;
+    std::size_t locations_seen_ = 0;
+    bool first_run_ = true;
+    bool aborted_ = false;
+    bool in_final_ = false;
+    bool tearing_down_ = false;       // fibers unwinding: model API calls do nothing
+    bool priority_ = false;           // running a thread to complete a revisited RMW
+    bool final_assume_failed_ = false;
+    std::exception_ptr nondeterminism_;
+    Outcome outcome_;
+    std::vector<BlockedThread> blocked_;
+    std::uint64_t events_in_run_ = 0;
+};
+
+}  // namespace mmcheck
