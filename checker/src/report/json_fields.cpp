@@ -43,10 +43,12 @@ json FieldErrors::parse(const std::string& text) const {
     try {
         return json::parse(text);
     } catch (const json::parse_error& e) {
-        if (e.byte >= text.size())
+        if (std::string(e.what()).find("end of input") != std::string::npos)
             fail_file("malformed JSON: the document ends early (truncated file?) at " + line_column(text, e.byte));
         fail_file("malformed JSON at " + line_column(text, e.byte) + ": " +
-                  (text[e.byte - 1] == '\n' ? std::string("unexpected end of line") : "unexpected '" + std::string(1, text[e.byte - 1]) + "'"));
+                  (e.byte == 0 || e.byte > text.size() || static_cast<unsigned char>(text[e.byte - 1]) < 0x20
+                       ? std::string("unexpected input")
+                                                       : "unexpected '" + std::string(1, text[e.byte - 1]) + "'"));
     }
 }
 

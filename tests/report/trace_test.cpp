@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/// \file Traces: built from a violation, written, read back unchanged; stale reads; timeline
+/// and DOT rendering; and the one-line errors for bad trace files.
+#include "report/dot.hpp"
+#include "report/timeline.hpp"
+#include "report/trace.hpp"
+#include "report_fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mmcheck;
+
+namespace {
+
+Trace mp_trace() {
+    ExploreResult r;
+    r.verdict = Verdict::Violation;
+    r.exhaustive = false;
+    r.stats.complete = 3;
+    r.stats.events = 12;
+    r.stats.seconds = 0.25;
+    TraceContext c;
+    c.tool_version = "0.1.0";
+    c.scenario = "litmus/mp-rlx";
+    c.scenario_hash = "fnv1a64:0123456789abcdef";
+    c.model = "mp";
+    c.variant = "rlx";
+    c.params = {{"n", 2}};
+    c.source_root = "/src";
+    return make_trace(test::mp_violation(), r, c);
+}
+
+std::string error_of(const std::string& text) {
+    try {
+        trace_from_json(text, "t.json");
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("a trace numbers events in order and marks the stale read", "[core][report][trace]") {
+    const Trace t = mp_trace();
+    REQUIRE(t.events.size() == 4);
+    CHECK(t.events[2].reads_from == 2u);
+    CHECK(t.events[3].reads_from == 0u);  // init
+    CHECK_FALSE(t.events[2].stale);
+    CHECK(t.events[3].stale);             // #1 wrote data = 1 earlier in the order
+    CHECK(t.events[0].co_position == 1u);
+    CHECK(t.events[0].file == "models/litmus/classic.cpp");  // source root stripped
+    CHECK(t.violation.file == "models/litmus/classic.cpp");
+    CHECK_FALSE(t.violation.event.has_value());
+    CHECK(t.locations[0].final_value == 1);
+}
+
+TEST_CASE("a trace survives a round trip through JSON byte for byte", "[core][report][trace]") {
+    const Trace t = mp_trace();
+    const std::string text = trace_to_text(t);
+    const Trace back = trace_from_json(text, "t.json");
+    CHECK(trace_to_text(back) == text);
+    CHECK(back.decisions.size() == 4);
+    CHECK(back.decisions[2].rf == EventId{0, 1});
+    CHECK(back.decisions[0].co_after == EventId::init(0));
+}
+
+TEST_CASE("traces are compared ignoring the timing field only", "[core][report][trace]") {
+    Trace a = mp_trace();
+    Trace b = a;
+    b.seconds = 99;
+    CHECK(same_trace_ignoring_timing(trace_to_text(a), trace_to_text(b)));
+    b.events[0].line = 12;
+    CHECK_FALSE(same_trace_ignoring_timing(trace_to_text(a), trace_to_text(b)));
+    CHECK_FALSE(same_trace_ignoring_timing(trace_to_text(a), "{"));
+}
+
+TEST_CASE("bad trace files give one line naming the field", "[core][report][trace]") {
+    const std::string good = trace_to_text(mp_trace());
+    CHECK(error_of(good.substr(0, good.size() / 2)).rfind("t.json: malformed JSON: the document ends early", 0) == 0);
+    std::string wrong_version = good;
+    wrong_version.replace(wrong_version.find("\"format_version\": 1"), 19, "\"format_version\": 7");
+    CHECK(error_of(wrong_version) == "t.json: field 'format_version': version 7 is not supported, expected 1");
+    std::string bad_rf = good;
+    bad_rf.replace(bad_rf.find("\"reads_from\":2"), 14, "\"reads_from\":9");
+    CHECK(error_of(bad_rf) == "t.json: field 'events[2].reads_from': value 9 is out of range 1..4");
+    CHECK(error_of("{}") == "t.json: field 'schema': missing, this field is required");
+}
+
+TEST_CASE("the timeline has one column per thread and marks stale reads", "[core][report][timeline]") {
+    const std::string tl = render_timeline(mp_trace());
+    INFO(tl);
+    CHECK(tl.find("| T0 P0") != std::string::npos);
+    CHECK(tl.find("| T1 P1") != std::string::npos);
+    CHECK(tl.find("data.store(1, rlx)") != std::string::npos);
+    CHECK(tl.find("flag.load(rlx) = 1  <- #2") != std::string::npos);
+    CHECK(tl.find("[R2] read data: data.load(rlx) = 0  <- init  STALE (#1 wrote 1)") != std::string::npos);
+    CHECK(tl.find("violation: check: mp weak outcome (in final())") != std::string::npos);
+    CHECK(tl.find("final outcome: 1:r0=1, 1:r1=0") != std::string::npos);
+    // The reader's rows are in the second column: the first column is blank there.
+    const auto row = tl.find(" #3 |");
+    REQUIRE(row != std::string::npos);
+    CHECK(tl.substr(row, 30).find("flag") == std::string::npos);
+}
+
+TEST_CASE("the DOT graph has po, rf and mo edges and sw for release/acquire", "[core][report][dot]") {
+    Trace t = mp_trace();
+    std::string dot = render_dot(t);
+    CHECK(dot.rfind("digraph execution {", 0) == 0);
+    CHECK(dot.find("e1 -> e2 [label=\"po\"]") != std::string::npos);
+    CHECK(dot.find("e2 -> e3 [label=\"rf\"") != std::string::npos);
+    CHECK(dot.find("init0 -> e4 [label=\"rf\"") != std::string::npos);
+    CHECK(dot.find("init0 -> e1 [label=\"mo\"") != std::string::npos);
+    CHECK(dot.find("sw") == std::string::npos);
+    t.events[1].mode = Mode::Rel;
+    t.events[2].mode = Mode::Acq;
+    dot = render_dot(t);
+    CHECK(dot.find("e2 -> e3 [label=\"sw\"") != std::string::npos);
+}
