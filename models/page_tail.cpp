@@ -53,7 +53,17 @@ public:
         thread("W (owner / allocator)", [this] { writer(); });
     }
 
+    void final() override {
+        observe("R:head", r_head_);
+        observe("R:head2", r_head2_);
+        observe("P->compound_head", compound_head_.load());
+    }
+
 private:
+    // ---- registers of R, for the outcome table ----
+    int r_head_ = k_none;   // what compound_head()/try_get_folio() returned
+    int r_head2_ = k_none;  // R's later look (P2) or second compound_head() call
+
     // ---- legacy encoding: P->flags PG_tail and P->first_page ----
     // V1.2 and V1.5 start from a free page P that prep_compound_page() makes a tail of B;
     // the other legacy variants from P a tail of A.
@@ -169,10 +179,12 @@ private:
             }
         } else if (variant_is("V1.9") || variant_is("V1.10")) {
             const int f = try_get_folio(variant_is("V1.10"));
+            r_head_ = f;
             if (f == k_none) return;  // GUP-fast falls back to the slow path
             // P2: the caller uses the reference as a pin on page P's folio.
             label("[R5] use the pin: page_folio(page) == folio, folio allocated");
             const int h = compound_head_bit0(acquire);
+            r_head2_ = h;
             const bool alive = READ_ONCE(alive_of(f));
             check(h == f && alive, "P2 reference pins the folio");
             label("[R6] folio_put(folio)");
