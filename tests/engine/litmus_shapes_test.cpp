@@ -191,37 +191,37 @@ const ShapeSpec kSb{"sb", {{"0:r0", kBit}, {"1:r0", kBit}, {"x", kOne}, {"y", kO
 
 // Relaxed: no sw at all, hb = po; both reads of 0 give Ry -fr-> Wy and Rx -fr-> Wx, and no
 // axiom sees a cycle (po;fr;po;fr is not hb;eco). 4 graphs.
-TEST_CASE("store buffering with relaxed accesses lets both loads read 0", "[core][litmus]") {
+TEST_CASE("store buffering with relaxed accesses lets both loads read 0", "[core][shapes]") {
     expect_allowed(kSb, "rlx", 4);
 }
 
 // Release/acquire: a load that reads 0 reads init, so there is no sw; same as relaxed. 4.
-TEST_CASE("store buffering with release/acquire still lets both loads read 0", "[core][litmus]") {
+TEST_CASE("store buffering with release/acquire still lets both loads read 0", "[core][shapes]") {
     expect_allowed(kSb, "ra", 4);
 }
 
 // seq_cst: the weak graph has Wx -po-> Ry -fr-> Wy -po-> Rx -fr-> Wx, all SC events and
 // po, fr in scb: a psc cycle (SC). 4 - 1 = 3.
-TEST_CASE("store buffering with seq_cst accesses forbids both loads reading 0", "[core][litmus]") {
+TEST_CASE("store buffering with seq_cst accesses forbids both loads reading 0", "[core][shapes]") {
     expect_forbidden(kSb, "sc", 3);
 }
 
 // seq_cst fences: F0 -po-> Ry -fr-> Wy -po-> F1 is hb;eco;hb from F0 to F1, and symmetrically
 // F1 to F0: a psc_F cycle (SC). 3.
-TEST_CASE("store buffering with seq_cst fences forbids both loads reading 0", "[core][litmus]") {
+TEST_CASE("store buffering with seq_cst fences forbids both loads reading 0", "[core][shapes]") {
     expect_forbidden(kSb, "fenced", 3);
 }
 
 // acq_rel fences between a store and a load give no sw here (the loads read init), so the
 // weak graph stays consistent. 4.
-TEST_CASE("store buffering with acq_rel fences still lets both loads read 0", "[core][litmus]") {
+TEST_CASE("store buffering with acq_rel fences still lets both loads read 0", "[core][shapes]") {
     expect_allowed(kSb, "fenced-ra", 4);
 }
 
 // Loads as fetch_add(0, acq_rel): an RMW that reads init sits right after init in co, before
 // the other thread's store (ATOMICITY fixes co). No sw arises from reading init, so the weak
 // graph is consistent: RMWs are not fences in C++. 2 x 2 rf choices, co forced: 4.
-TEST_CASE("store buffering with RMW loads still lets both loads read 0", "[core][litmus]") {
+TEST_CASE("store buffering with RMW loads still lets both loads read 0", "[core][shapes]") {
     expect_allowed(kSb, "rmw", 4);
 }
 
@@ -232,37 +232,37 @@ const ShapeSpec kMp{"mp", {{"1:r0", kBit}, {"1:r1", kBit}, {"x", kOne}, {"y", kO
                     [](const Row& r) { return r["1:r0"] != 0 && r["1:r1"] == 0; }};
 
 // Relaxed: no sw, the weak graph has no hb;eco cycle. 4.
-TEST_CASE("message passing with relaxed accesses can show the stale data", "[core][litmus]") {
+TEST_CASE("message passing with relaxed accesses can show the stale data", "[core][shapes]") {
     expect_allowed(kMp, "rlx", 4);
 }
 
 // Release/acquire: Ry reading Wy1 is sw, so Wx1 -hb-> Rx; Rx reading init gives
 // Rx -fr-> Wx1: hb;eco reflexive (COHERENCE). 4 - 1 = 3.
-TEST_CASE("message passing with release/acquire never shows the stale data", "[core][litmus]") {
+TEST_CASE("message passing with release/acquire never shows the stale data", "[core][shapes]") {
     expect_forbidden(kMp, "ra", 3);
 }
 
 // seq_cst accesses are release/acquire too: forbidden by COHERENCE as above (and by SC). 3.
-TEST_CASE("message passing with seq_cst accesses never shows the stale data", "[core][litmus]") {
+TEST_CASE("message passing with seq_cst accesses never shows the stale data", "[core][shapes]") {
     expect_forbidden(kMp, "sc", 3);
 }
 
 // seq_cst fences are release and acquire fences: F0 -po-> Wy1 -rf-> Ry -po-> F1 is sw, so
 // Wx1 -hb-> Rx and reading init breaks COHERENCE. 3.
-TEST_CASE("message passing with seq_cst fences never shows the stale data", "[core][litmus]") {
+TEST_CASE("message passing with seq_cst fences never shows the stale data", "[core][shapes]") {
     expect_forbidden(kMp, "fenced", 3);
 }
 
 // Release fence before Wy1, acquire fence after Ry: sw from fence to fence, as above. 3.
 TEST_CASE("message passing with release and acquire fences never shows the stale data",
-          "[core][litmus]") {
+          "[core][shapes]") {
     expect_forbidden(kMp, "fenced-ra", 3);
 }
 
 // Ry and Rx become fetch_add(0, acq_rel). y: if P1's RMW reads Wy1 (release) it synchronises,
 // so its RMW on x must be co-after Wx1 and read it (COHERENCE): 1 graph. If it reads init, it
 // sits before Wy1 in co; its x RMW reads init (co before Wx1) or Wx1: 2 graphs. 3 in all.
-TEST_CASE("message passing with RMW loads never shows the stale data", "[core][litmus]") {
+TEST_CASE("message passing with RMW loads never shows the stale data", "[core][shapes]") {
     expect_forbidden(kMp, "rmw", 3);
 }
 
@@ -271,7 +271,7 @@ TEST_CASE("message passing with RMW loads never shows the stale data", "[core][l
 // and Rx must read 1 (COHERENCE), as when reading 1. co on y is forced by po (init, 1, 2).
 // Graphs: Ry=0 with Rx in {0, 1} (2), Ry=1 with Rx=1, Ry=2 with Rx=1: 4.
 TEST_CASE("message passing through a later relaxed store of the same thread still synchronises",
-          "[core][litmus]") {
+          "[core][shapes]") {
     const Domains d{{"1:r0", {0, 1, 2}}, {"1:r1", kBit}, {"x", kOne}, {"y", {2}}};
     expect_rc11(kMp, "rs-po", every_but(d, kMp.weak), 4);
 }
@@ -283,24 +283,24 @@ TEST_CASE("message passing through a later relaxed store of the same thread stil
 const ShapeSpec kLb{"lb", {{"0:r0", kBit}, {"1:r0", kBit}, {"x", kOne}, {"y", kOne}},
                     [](const Row& r) { return r["0:r0"] == 1 && r["1:r0"] == 1; }};
 
-TEST_CASE("load buffering with relaxed accesses never reads from the future", "[core][litmus]") {
+TEST_CASE("load buffering with relaxed accesses never reads from the future", "[core][shapes]") {
     expect_forbidden(kLb, "rlx", 3);
 }
-TEST_CASE("load buffering with release/acquire never reads from the future", "[core][litmus]") {
+TEST_CASE("load buffering with release/acquire never reads from the future", "[core][shapes]") {
     expect_forbidden(kLb, "ra", 3);
 }
-TEST_CASE("load buffering with seq_cst accesses never reads from the future", "[core][litmus]") {
+TEST_CASE("load buffering with seq_cst accesses never reads from the future", "[core][shapes]") {
     expect_forbidden(kLb, "sc", 3);
 }
-TEST_CASE("load buffering with seq_cst fences never reads from the future", "[core][litmus]") {
+TEST_CASE("load buffering with seq_cst fences never reads from the future", "[core][shapes]") {
     expect_forbidden(kLb, "fenced", 3);
 }
-TEST_CASE("load buffering with acq_rel fences never reads from the future", "[core][litmus]") {
+TEST_CASE("load buffering with acq_rel fences never reads from the future", "[core][shapes]") {
     expect_forbidden(kLb, "fenced-ra", 3);
 }
 // RMW loads: each RMW reads init (co right after it, then the other store) or the other
 // store (co after it): the same 2 x 2 choices, minus the po|rf cycle. 3.
-TEST_CASE("load buffering with RMW loads never reads from the future", "[core][litmus]") {
+TEST_CASE("load buffering with RMW loads never reads from the future", "[core][shapes]") {
     expect_forbidden(kLb, "rmw", 3);
 }
 
@@ -311,29 +311,29 @@ const ShapeSpec kS{"s", {{"1:r0", kBit}, {"x", {1, 2}}, {"y", kOne}},
                    [](const Row& r) { return r["1:r0"] == 1 && r["x"] == 2; }};
 
 // Relaxed: no hb from Wx2 to Wx1, so either co order is coherent. 4.
-TEST_CASE("S with relaxed accesses lets the reader's store be overwritten", "[core][litmus]") {
+TEST_CASE("S with relaxed accesses lets the reader's store be overwritten", "[core][shapes]") {
     expect_allowed(kS, "rlx", 4);
 }
 // Release/acquire: Ry reading Wy1 is sw, so Wx2 -hb-> Wx1; Wx1 -co-> Wx2 would close
 // hb;eco (COHERENCE). 3.
-TEST_CASE("S with release/acquire orders the two stores to x", "[core][litmus]") {
+TEST_CASE("S with release/acquire orders the two stores to x", "[core][shapes]") {
     expect_forbidden(kS, "ra", 3);
 }
-TEST_CASE("S with seq_cst accesses orders the two stores to x", "[core][litmus]") {
+TEST_CASE("S with seq_cst accesses orders the two stores to x", "[core][shapes]") {
     expect_forbidden(kS, "sc", 3);
 }
 // seq_cst fences: F0 -po-> Wy1 -rf-> Ry -po-> F1 is a fence-to-fence sw, so Wx2 -hb-> Wx1
 // again (COHERENCE). 3.
-TEST_CASE("S with seq_cst fences orders the two stores to x", "[core][litmus]") {
+TEST_CASE("S with seq_cst fences orders the two stores to x", "[core][shapes]") {
     expect_forbidden(kS, "fenced", 3);
 }
 // Release fence in P0, acq_rel fence between P1's load and store: fence-to-fence sw. 3.
-TEST_CASE("S with release/acquire fences orders the two stores to x", "[core][litmus]") {
+TEST_CASE("S with release/acquire fences orders the two stores to x", "[core][shapes]") {
     expect_forbidden(kS, "fenced-ra", 3);
 }
 // Ry as fetch_add(0, acq_rel): reading Wy1 (release) is sw as in ra; reading init puts the
 // RMW before Wy1 in co. 2 y-graphs x 2 co orders on x, minus the weak one: 3.
-TEST_CASE("S with an RMW load orders the two stores to x", "[core][litmus]") {
+TEST_CASE("S with an RMW load orders the two stores to x", "[core][shapes]") {
     expect_forbidden(kS, "rmw", 3);
 }
 
@@ -343,29 +343,29 @@ TEST_CASE("S with an RMW load orders the two stores to x", "[core][litmus]") {
 const ShapeSpec kR{"r", {{"1:r0", kBit}, {"x", kOne}, {"y", {1, 2}}},
                    [](const Row& r) { return r["y"] == 2 && r["1:r0"] == 0; }};
 
-TEST_CASE("R with relaxed accesses allows the weak outcome", "[core][litmus]") {
+TEST_CASE("R with relaxed accesses allows the weak outcome", "[core][shapes]") {
     expect_allowed(kR, "rlx", 4);
 }
 // Release/acquire: co is not synchronisation; Rx reads init with no sw. Allowed. 4.
-TEST_CASE("R with release/acquire allows the weak outcome", "[core][litmus]") {
+TEST_CASE("R with release/acquire allows the weak outcome", "[core][shapes]") {
     expect_allowed(kR, "ra", 4);
 }
 // seq_cst: Wx1 -po-> Wy1 -co-> Wy2 -po-> Rx -fr-> Wx1 is a psc cycle (SC). 3.
-TEST_CASE("R with seq_cst accesses forbids the weak outcome", "[core][litmus]") {
+TEST_CASE("R with seq_cst accesses forbids the weak outcome", "[core][shapes]") {
     expect_forbidden(kR, "sc", 3);
 }
 // seq_cst fences: F0 -po-> Wy1 -co-> Wy2 -po-> F1 and F1 -po-> Rx -fr-> Wx1 -po-> F0 are
 // both hb;eco;hb: a psc_F cycle (SC). 3.
-TEST_CASE("R with seq_cst fences forbids the weak outcome", "[core][litmus]") {
+TEST_CASE("R with seq_cst fences forbids the weak outcome", "[core][shapes]") {
     expect_forbidden(kR, "fenced", 3);
 }
 // Release fence in P0 and acq_rel fence between P1's store and load: nothing reads a value
 // across threads, so no sw. 4.
-TEST_CASE("R with release/acquire fences allows the weak outcome", "[core][litmus]") {
+TEST_CASE("R with release/acquire fences allows the weak outcome", "[core][shapes]") {
     expect_allowed(kR, "fenced-ra", 4);
 }
 // Rx as fetch_add(0, acq_rel): reading init puts it before Wx1 in co, still no sw. 4.
-TEST_CASE("R with an RMW load allows the weak outcome", "[core][litmus]") {
+TEST_CASE("R with an RMW load allows the weak outcome", "[core][shapes]") {
     expect_allowed(kR, "rmw", 4);
 }
 
@@ -376,23 +376,23 @@ const ShapeSpec k2p2w{"2+2w", {{"x", {1, 2}}, {"y", {1, 2}}},
                       [](const Row& r) { return r["x"] == 1 && r["y"] == 1; }};
 
 // Relaxed: po;co;po;co is no hb;eco cycle. 4.
-TEST_CASE("2+2W with relaxed stores allows each first store to end last", "[core][litmus]") {
+TEST_CASE("2+2W with relaxed stores allows each first store to end last", "[core][shapes]") {
     expect_allowed(k2p2w, "rlx", 4);
 }
 // Release stores: no reads, no sw. 4.
-TEST_CASE("2+2W with release stores allows each first store to end last", "[core][litmus]") {
+TEST_CASE("2+2W with release stores allows each first store to end last", "[core][shapes]") {
     expect_allowed(k2p2w, "ra", 4);
 }
 // seq_cst: Wx1 -po-> Wy2 -co-> Wy1 -po-> Wx2 -co-> Wx1: psc cycle (SC). 3.
-TEST_CASE("2+2W with seq_cst stores forbids each first store ending last", "[core][litmus]") {
+TEST_CASE("2+2W with seq_cst stores forbids each first store ending last", "[core][shapes]") {
     expect_forbidden(k2p2w, "sc", 3);
 }
 // seq_cst fences: F0 -po-> Wy2 -co-> Wy1 -po-> F1 and back through x: psc_F cycle (SC). 3.
-TEST_CASE("2+2W with seq_cst fences forbids each first store ending last", "[core][litmus]") {
+TEST_CASE("2+2W with seq_cst fences forbids each first store ending last", "[core][shapes]") {
     expect_forbidden(k2p2w, "fenced", 3);
 }
 // Release fences without any read: no sw. 4.
-TEST_CASE("2+2W with release fences allows each first store to end last", "[core][litmus]") {
+TEST_CASE("2+2W with release fences allows each first store to end last", "[core][shapes]") {
     expect_allowed(k2p2w, "fenced-ra", 4);
 }
 // Stores as exchange(v, acq_rel): each exchange reads its co-predecessor (ATOMICITY), so the
@@ -400,7 +400,7 @@ TEST_CASE("2+2W with release fences allows each first store to end last", "[core
 // and Wx1 reads Wx2, both release-to-acquire: Wx1 -po-> Wy2 -sw-> Wy1 -po-> Wx2 -sw-> Wx1 is
 // an hb cycle (COHERENCE). 4 - 1 = 3. Registers: each exchange returns its co-predecessor's
 // value (0 for the first after init).
-TEST_CASE("2+2W with acq_rel exchanges forbids each first store ending last", "[core][litmus]") {
+TEST_CASE("2+2W with acq_rel exchanges forbids each first store ending last", "[core][shapes]") {
     // co x: Wx1 < Wx2 gives 0:r0=0, 1:r1=1, x=2; Wx2 < Wx1 gives 1:r1=0, 0:r0=2, x=1.
     // co y: Wy2 < Wy1 gives 0:r1=0, 1:r0=2, y=1; Wy1 < Wy2 gives 1:r0=0, 0:r1=1, y=2.
     const OutcomeSet expected{
@@ -418,28 +418,28 @@ const ShapeSpec kWrc{"wrc", {{"1:r0", kBit}, {"2:r0", kBit}, {"2:r1", kBit}, {"x
                      [](const Row& r) { return r["1:r0"] == 1 && r["2:r0"] == 1 && r["2:r1"] == 0; }};
 
 // Relaxed: no hb across threads. 8.
-TEST_CASE("WRC with relaxed accesses is not causal", "[core][litmus]") {
+TEST_CASE("WRC with relaxed accesses is not causal", "[core][shapes]") {
     expect_allowed(kWrc, "rlx", 8);
 }
 // Release/acquire: Wx1 -sw-> P1.Rx -po-> Wy1 -sw-> P2.Ry -po-> P2.Rx, so Wx1 -hb-> P2.Rx and
 // reading init gives P2.Rx -fr-> Wx1: hb;eco reflexive (COHERENCE). hb is transitive:
 // release/acquire is cumulative. 7.
-TEST_CASE("WRC with release/acquire is causal", "[core][litmus]") {
+TEST_CASE("WRC with release/acquire is causal", "[core][shapes]") {
     expect_forbidden(kWrc, "ra", 7);
 }
-TEST_CASE("WRC with seq_cst accesses is causal", "[core][litmus]") {
+TEST_CASE("WRC with seq_cst accesses is causal", "[core][shapes]") {
     expect_forbidden(kWrc, "sc", 7);
 }
 // seq_cst fences in P1 (between Rx and Wy1) and P2 (between its loads); Wx1 is relaxed and
 // P0 has no fence, so nothing synchronises with P0. But F1 -po-> Wy1 -rf-> P2.Ry -po-> F2
 // is a fence-to-fence sw, so P1.Rx -hb-> P2.Rx; with P1.Rx reading Wx1 and P2.Rx reading
 // init, P2.Rx -fr-> Wx1 -rf-> P1.Rx is eco back: hb;eco reflexive (COHERENCE). 7.
-TEST_CASE("WRC with seq_cst fences is causal", "[core][litmus]") {
+TEST_CASE("WRC with seq_cst fences is causal", "[core][shapes]") {
     expect_forbidden(kWrc, "fenced", 7);
 }
 // acq_rel fence in P1, acquire fence in P2: the same fence-to-fence sw and read-read
 // coherence through hb. 7.
-TEST_CASE("WRC with release/acquire fences is causal", "[core][litmus]") {
+TEST_CASE("WRC with release/acquire fences is causal", "[core][shapes]") {
     expect_forbidden(kWrc, "fenced-ra", 7);
 }
 // Loads as fetch_add(0, acq_rel): x has Wx1 and the RMWs A (P1) and B (P2); y has Wy1 and
@@ -450,7 +450,7 @@ TEST_CASE("WRC with release/acquire fences is causal", "[core][litmus]") {
 // - C before Wy1 (reads init): no constraint from P1 to P2; all 6 x-orders are consistent.
 // 3 + 6 = 9 graphs; the weak outcome needs A to read 1, C to read 1 and B to read 0 (B
 // before Wx1 and A), excluded by the first case. Outcomes: all 8 but the weak one.
-TEST_CASE("WRC with RMW loads is causal", "[core][litmus]") {
+TEST_CASE("WRC with RMW loads is causal", "[core][shapes]") {
     expect_forbidden(kWrc, "rmw", 9);
 }
 
@@ -464,36 +464,36 @@ const ShapeSpec kIriw{"iriw",
                           return r["2:r0"] == 1 && r["2:r1"] == 0 && r["3:r0"] == 1 && r["3:r1"] == 0;
                       }};
 
-TEST_CASE("IRIW with relaxed accesses lets readers disagree on the order of writes", "[core][litmus]") {
+TEST_CASE("IRIW with relaxed accesses lets readers disagree on the order of writes", "[core][shapes]") {
     expect_allowed(kIriw, "rlx", 16);
 }
 // Release/acquire: the only sw edges are Wx1 -> P2.Rx and Wy1 -> P3.Ry; no hb reaches from
 // one reader to the other, and fr;po;rf is no hb;eco cycle. RC11 is not multi-copy atomic
 // for release/acquire. 16.
-TEST_CASE("IRIW with release/acquire lets readers disagree on the order of writes", "[core][litmus]") {
+TEST_CASE("IRIW with release/acquire lets readers disagree on the order of writes", "[core][shapes]") {
     expect_allowed(kIriw, "ra", 16);
 }
 // seq_cst: P2.Rx -po-> P2.Ry -fr-> Wy1 -rf-> P3.Ry -po-> P3.Rx -fr-> Wx1 -rf-> P2.Rx; the SC
 // events are linked in scb (po, fr, and Wy1 -hb|loc-> P3.Ry via sw): psc cycle (SC). 15.
-TEST_CASE("IRIW with seq_cst accesses forbids readers disagreeing", "[core][litmus]") {
+TEST_CASE("IRIW with seq_cst accesses forbids readers disagreeing", "[core][shapes]") {
     expect_forbidden(kIriw, "sc", 15);
 }
 // seq_cst fences between the reads, relaxed writes: F2 -po-> P2.Ry -fr-> Wy1 -rf-> P3.Ry
 // -po-> F3 is hb;eco;hb (eco = fr;rf), and symmetrically F3 to F2: psc_F cycle (SC), the
 // RC11/C++20 fence rule. 15.
 TEST_CASE("IRIW with seq_cst fences between the reads forbids readers disagreeing even with relaxed writes",
-          "[core][litmus]") {
+          "[core][shapes]") {
     expect_forbidden(kIriw, "fenced", 15);
 }
 // Acquire fences between the reads give sw only from the writer to the reader. 16.
-TEST_CASE("IRIW with acquire fences lets readers disagree", "[core][litmus]") {
+TEST_CASE("IRIW with acquire fences lets readers disagree", "[core][shapes]") {
     expect_allowed(kIriw, "fenced-ra", 16);
 }
 // seq_cst reads, relaxed writes: psc edges must start and end at SC events (the reads).
 // scb links P2.Rx -po-> P2.Ry and P3.Ry -po-> P3.Rx; fr goes to the relaxed writes, which
 // are not SC, and the writes synchronise with nothing (relaxed), so no hb reaches from one
 // reader to the other: no path from P2's reads to P3's in psc. Acyclic: allowed in RC11. 16.
-TEST_CASE("IRIW with seq_cst reads but relaxed writes lets readers disagree", "[core][litmus]") {
+TEST_CASE("IRIW with seq_cst reads but relaxed writes lets readers disagree", "[core][shapes]") {
     expect_allowed(kIriw, "sc-reads", 16);
 }
 // Reads as fetch_add(0, acq_rel): x holds Wx1, A = P2's RMW, B = P3's RMW (6 co orders, each
@@ -506,7 +506,7 @@ TEST_CASE("IRIW with seq_cst reads but relaxed writes lets readers disagree", "[
 // 4 x 4 orders. 2 x 2 orders are X resp. Y: 0 + 2*3 + 2*3 + 16 = 28.
 // The weak outcome (A reads 1, B reads 0: B < Wx1 < A; D reads 1, C reads 0: C < Wy1 < D)
 // is in the "neither" case: allowed, like ra. All 16 register combinations occur.
-TEST_CASE("IRIW with acq_rel RMW reads lets readers disagree", "[core][litmus]") {
+TEST_CASE("IRIW with acq_rel RMW reads lets readers disagree", "[core][shapes]") {
     expect_allowed(kIriw, "rmw", 28);
 }
 
@@ -517,28 +517,28 @@ const ShapeSpec kIsa2{"isa2",
                       {{"1:r0", kBit}, {"2:r0", kBit}, {"2:r1", kBit}, {"x", kOne}, {"y", kOne}, {"z", kOne}},
                       [](const Row& r) { return r["1:r0"] == 1 && r["2:r0"] == 1 && r["2:r1"] == 0; }};
 
-TEST_CASE("ISA2 with relaxed accesses loses the message", "[core][litmus]") {
+TEST_CASE("ISA2 with relaxed accesses loses the message", "[core][shapes]") {
     expect_allowed(kIsa2, "rlx", 8);
 }
 // Release/acquire: Wx1 -po-> Wy1 -sw-> P1.Ry -po-> Wz1 -sw-> P2.Rz -po-> P2.Rx, hb; reading
 // init is hb;fr (COHERENCE). 7.
-TEST_CASE("ISA2 with release/acquire passes the message through the relay", "[core][litmus]") {
+TEST_CASE("ISA2 with release/acquire passes the message through the relay", "[core][shapes]") {
     expect_forbidden(kIsa2, "ra", 7);
 }
-TEST_CASE("ISA2 with seq_cst accesses passes the message through the relay", "[core][litmus]") {
+TEST_CASE("ISA2 with seq_cst accesses passes the message through the relay", "[core][shapes]") {
     expect_forbidden(kIsa2, "sc", 7);
 }
 // seq_cst fences are release/acquire fences: fence-to-fence sw along the chain. 7.
-TEST_CASE("ISA2 with seq_cst fences passes the message through the relay", "[core][litmus]") {
+TEST_CASE("ISA2 with seq_cst fences passes the message through the relay", "[core][shapes]") {
     expect_forbidden(kIsa2, "fenced", 7);
 }
-TEST_CASE("ISA2 with release/acquire fences passes the message through the relay", "[core][litmus]") {
+TEST_CASE("ISA2 with release/acquire fences passes the message through the relay", "[core][shapes]") {
     expect_forbidden(kIsa2, "fenced-ra", 7);
 }
 // Loads as fetch_add(0, acq_rel): each location has one store and one RMW, so its co order
 // is fixed by the RMW's rf (2 choices each, 8 graphs); the weak graph keeps the ra sw chain
 // (COHERENCE). 7.
-TEST_CASE("ISA2 with RMW loads passes the message through the relay", "[core][litmus]") {
+TEST_CASE("ISA2 with RMW loads passes the message through the relay", "[core][shapes]") {
     expect_forbidden(kIsa2, "rmw", 7);
 }
 
@@ -548,26 +548,26 @@ TEST_CASE("ISA2 with RMW loads passes the message through the relay", "[core][li
 const ShapeSpec kRwc{"rwc", {{"1:r0", kBit}, {"1:r1", kBit}, {"2:r0", kBit}, {"x", kOne}, {"y", kOne}},
                      [](const Row& r) { return r["1:r0"] == 1 && r["1:r1"] == 0 && r["2:r0"] == 0; }};
 
-TEST_CASE("RWC with relaxed accesses allows the weak outcome", "[core][litmus]") {
+TEST_CASE("RWC with relaxed accesses allows the weak outcome", "[core][shapes]") {
     expect_allowed(kRwc, "rlx", 8);
 }
 // Release/acquire: sw only Wx1 -> P1.Rx; P2's store-then-load is not ordered by ra. 8.
-TEST_CASE("RWC with release/acquire allows the weak outcome", "[core][litmus]") {
+TEST_CASE("RWC with release/acquire allows the weak outcome", "[core][shapes]") {
     expect_allowed(kRwc, "ra", 8);
 }
 // seq_cst: Wx1 -rf-> P1.Rx (sw, hb|loc) -po-> P1.Ry -fr-> Wy1 -po-> P2.Rx -fr-> Wx1: psc
 // cycle (SC). 7.
-TEST_CASE("RWC with seq_cst accesses forbids the weak outcome", "[core][litmus]") {
+TEST_CASE("RWC with seq_cst accesses forbids the weak outcome", "[core][shapes]") {
     expect_forbidden(kRwc, "sc", 7);
 }
 // seq_cst fences in P1 and P2: F1 -po-> P1.Ry -fr-> Wy1 -po-> F2 and F2 -po-> P2.Rx -fr->
 // Wx1 -rf-> P1.Rx -po-> F1 are hb;eco;hb: psc_F cycle (SC), without a fence in P0. 7.
-TEST_CASE("RWC with seq_cst fences forbids the weak outcome", "[core][litmus]") {
+TEST_CASE("RWC with seq_cst fences forbids the weak outcome", "[core][shapes]") {
     expect_forbidden(kRwc, "fenced", 7);
 }
 // Acquire fence in P1, acq_rel fence between P2's store and load: no SC, nothing orders
 // P2's store before its load. 8.
-TEST_CASE("RWC with release/acquire fences allows the weak outcome", "[core][litmus]") {
+TEST_CASE("RWC with release/acquire fences allows the weak outcome", "[core][shapes]") {
     expect_allowed(kRwc, "fenced-ra", 8);
 }
 // Loads as fetch_add(0, acq_rel): x holds Wx1, A = P1's RMW, B = P2's RMW (3! co orders,
@@ -578,7 +578,7 @@ TEST_CASE("RWC with release/acquire fences allows the weak outcome", "[core][lit
 // Every other sw (Wx1 -> A or B, A -> B, Wy1 -> C) points along co and closes no cycle.
 // The weak outcome (B reads init, A reads Wx1, C reads init) is the order (B Wx1 A) with C
 // before Wy1: consistent, as in ra. All 8 outcomes.
-TEST_CASE("RWC with RMW loads allows the weak outcome", "[core][litmus]") {
+TEST_CASE("RWC with RMW loads allows the weak outcome", "[core][shapes]") {
     expect_allowed(kRwc, "rmw", 10);
 }
 
@@ -589,29 +589,29 @@ const ShapeSpec kWrwc{"w+rwc",
                       {{"1:r0", kBit}, {"1:r1", kBit}, {"2:r0", kBit}, {"x", kOne}, {"y", kOne}, {"z", kOne}},
                       [](const Row& r) { return r["1:r0"] == 1 && r["1:r1"] == 0 && r["2:r0"] == 0; }};
 
-TEST_CASE("W+RWC with relaxed accesses allows the weak outcome", "[core][litmus]") {
+TEST_CASE("W+RWC with relaxed accesses allows the weak outcome", "[core][shapes]") {
     expect_allowed(kWrwc, "rlx", 8);
 }
 // Release/acquire: Wx1 -hb-> P1's loads, but P2's Wz1 -po-> Rx is unordered. 8.
-TEST_CASE("W+RWC with release/acquire allows the weak outcome", "[core][litmus]") {
+TEST_CASE("W+RWC with release/acquire allows the weak outcome", "[core][shapes]") {
     expect_allowed(kWrwc, "ra", 8);
 }
 // seq_cst: Wx1 -po-> Wy1 -rf/sw-> P1.Ry -po-> P1.Rz -fr-> Wz1 -po-> P2.Rx -fr-> Wx1: psc
 // cycle (SC). 7.
-TEST_CASE("W+RWC with seq_cst accesses forbids the weak outcome", "[core][litmus]") {
+TEST_CASE("W+RWC with seq_cst accesses forbids the weak outcome", "[core][shapes]") {
     expect_forbidden(kWrwc, "sc", 7);
 }
 // seq_cst fences in all three threads: F0 -> F1 (sw via y), F1 -> F2 (fr via z), F2 -> F0
 // (fr via x), each hb or hb;eco;hb: psc_F cycle (SC). 7.
-TEST_CASE("W+RWC with seq_cst fences forbids the weak outcome", "[core][litmus]") {
+TEST_CASE("W+RWC with seq_cst fences forbids the weak outcome", "[core][shapes]") {
     expect_forbidden(kWrwc, "fenced", 7);
 }
-TEST_CASE("W+RWC with release/acquire fences allows the weak outcome", "[core][litmus]") {
+TEST_CASE("W+RWC with release/acquire fences allows the weak outcome", "[core][shapes]") {
     expect_allowed(kWrwc, "fenced-ra", 8);
 }
 // Loads as fetch_add(0, acq_rel): each location has one store and one RMW (co fixed by rf):
 // 8 graphs, the weak one consistent as in ra (no sw from P1 to P2: P1's z-RMW precedes Wz1).
-TEST_CASE("W+RWC with RMW loads allows the weak outcome", "[core][litmus]") {
+TEST_CASE("W+RWC with RMW loads allows the weak outcome", "[core][shapes]") {
     expect_allowed(kWrwc, "rmw", 8);
 }
 
@@ -622,19 +622,19 @@ TEST_CASE("W+RWC with RMW loads allows the weak outcome", "[core][litmus]") {
 const ShapeSpec kCorr{"corr", {{"1:r0", kBit}, {"1:r1", kBit}, {"x", kOne}},
                       [](const Row& r) { return r["1:r0"] == 1 && r["1:r1"] == 0; }};
 
-TEST_CASE("CoRR with relaxed reads never goes back in coherence order", "[core][litmus]") {
+TEST_CASE("CoRR with relaxed reads never goes back in coherence order", "[core][shapes]") {
     expect_forbidden(kCorr, "rlx", 3);
 }
-TEST_CASE("CoRR with acquire reads never goes back in coherence order", "[core][litmus]") {
+TEST_CASE("CoRR with acquire reads never goes back in coherence order", "[core][shapes]") {
     expect_forbidden(kCorr, "ra", 3);
 }
-TEST_CASE("CoRR with seq_cst accesses never goes back in coherence order", "[core][litmus]") {
+TEST_CASE("CoRR with seq_cst accesses never goes back in coherence order", "[core][shapes]") {
     expect_forbidden(kCorr, "sc", 3);
 }
 // Reads as RMWs: the three writes Wx1, A, B (P1's RMWs, A -po-> B) — B before A in co is
 // hb;eco (COHERENCE); the orders with A before B are (Wx1 A B), (A Wx1 B), (A B Wx1): 3,
 // with A/B reading (1,1), (0,1), (0,0).
-TEST_CASE("CoRR with RMW reads never goes back in coherence order", "[core][litmus]") {
+TEST_CASE("CoRR with RMW reads never goes back in coherence order", "[core][shapes]") {
     expect_forbidden(kCorr, "rmw", 3);
 }
 
@@ -645,19 +645,19 @@ TEST_CASE("CoRR with RMW reads never goes back in coherence order", "[core][litm
 const ShapeSpec kCorw{"corw", {{"0:r0", {0, 2}}, {"x", {1, 2}}},
                       [](const Row& r) { return r["0:r0"] == 2 && r["x"] == 2; }};
 
-TEST_CASE("CoRW with relaxed accesses never reads from a later store", "[core][litmus]") {
+TEST_CASE("CoRW with relaxed accesses never reads from a later store", "[core][shapes]") {
     expect_forbidden(kCorw, "rlx", 3);
 }
-TEST_CASE("CoRW with release/acquire never reads from a later store", "[core][litmus]") {
+TEST_CASE("CoRW with release/acquire never reads from a later store", "[core][shapes]") {
     expect_forbidden(kCorw, "ra", 3);
 }
-TEST_CASE("CoRW with seq_cst accesses never reads from a later store", "[core][litmus]") {
+TEST_CASE("CoRW with seq_cst accesses never reads from a later store", "[core][shapes]") {
     expect_forbidden(kCorw, "sc", 3);
 }
 // Rx as fetch_add(0, acq_rel), A: A -po-> Wx1 so A co-before Wx1 (COHERENCE); orders of
 // {A, Wx1, Wx2} with A before Wx1: (A 1 2), (A 2 1), (2 A 1): 3, with A reading 0, 0, 2 and
 // x = 2, 1, 1.
-TEST_CASE("CoRW with an RMW read never reads from a later store", "[core][litmus]") {
+TEST_CASE("CoRW with an RMW read never reads from a later store", "[core][shapes]") {
     expect_forbidden(kCorw, "rmw", 3);
 }
 
@@ -668,18 +668,18 @@ TEST_CASE("CoRW with an RMW read never reads from a later store", "[core][litmus
 const ShapeSpec kCowr{"cowr", {{"0:r0", {0, 1, 2}}, {"x", {1, 2}}},
                       [](const Row& r) { return r["0:r0"] == 0 || (r["0:r0"] == 2 && r["x"] == 1); }};
 
-TEST_CASE("CoWR with relaxed accesses never reads past its own store", "[core][litmus]") {
+TEST_CASE("CoWR with relaxed accesses never reads past its own store", "[core][shapes]") {
     expect_forbidden(kCowr, "rlx", 3);
 }
-TEST_CASE("CoWR with release/acquire never reads past its own store", "[core][litmus]") {
+TEST_CASE("CoWR with release/acquire never reads past its own store", "[core][shapes]") {
     expect_forbidden(kCowr, "ra", 3);
 }
-TEST_CASE("CoWR with seq_cst accesses never reads past its own store", "[core][litmus]") {
+TEST_CASE("CoWR with seq_cst accesses never reads past its own store", "[core][shapes]") {
     expect_forbidden(kCowr, "sc", 3);
 }
 // Rx as an RMW A after Wx1: A after Wx1 in co; orders (1 A 2), (1 2 A), (2 1 A): A reads
 // 1, 2, 1 and x ends 2, 2 (A writes back the 2 it read), 1. 3.
-TEST_CASE("CoWR with an RMW read never reads past its own store", "[core][litmus]") {
+TEST_CASE("CoWR with an RMW read never reads past its own store", "[core][shapes]") {
     expect_forbidden(kCowr, "rmw", 3);
 }
 
@@ -688,18 +688,18 @@ TEST_CASE("CoWR with an RMW read never reads past its own store", "[core][litmus
 // co orders with Wx1 before Wx2: Wx3 first, middle or last: 3 graphs; x ends 2 or 3.
 const ShapeSpec kCoww{"coww", {{"x", {1, 2, 3}}}, [](const Row& r) { return r["x"] == 1; }};
 
-TEST_CASE("CoWW with relaxed stores keeps program order in coherence order", "[core][litmus]") {
+TEST_CASE("CoWW with relaxed stores keeps program order in coherence order", "[core][shapes]") {
     expect_forbidden(kCoww, "rlx", 3);
 }
-TEST_CASE("CoWW with release stores keeps program order in coherence order", "[core][litmus]") {
+TEST_CASE("CoWW with release stores keeps program order in coherence order", "[core][shapes]") {
     expect_forbidden(kCoww, "ra", 3);
 }
-TEST_CASE("CoWW with seq_cst stores keeps program order in coherence order", "[core][litmus]") {
+TEST_CASE("CoWW with seq_cst stores keeps program order in coherence order", "[core][shapes]") {
     expect_forbidden(kCoww, "sc", 3);
 }
 // Stores as exchanges: each returns its co-predecessor's value. (3 1 2): 0:r0=3, 0:r1=1,
 // 1:r0=0, x=2; (1 3 2): 0:r0=0, 1:r0=1, 0:r1=3, x=2; (1 2 3): 0:r0=0, 0:r1=1, 1:r0=2, x=3.
-TEST_CASE("CoWW with exchanges keeps program order in coherence order", "[core][litmus]") {
+TEST_CASE("CoWW with exchanges keeps program order in coherence order", "[core][shapes]") {
     const OutcomeSet expected{
         sorted({{"0:r0", 3}, {"0:r1", 1}, {"1:r0", 0}, {"x", 2}}),
         sorted({{"0:r0", 0}, {"0:r1", 3}, {"1:r0", 1}, {"x", 2}}),
@@ -722,7 +722,7 @@ const ShapeSpec kSb4{"sb4",
                          return r["0:r0"] == 0 && r["1:r0"] == 0 && r["2:r0"] == 0 && r["3:r0"] == 0;
                      }};
 
-TEST_CASE("a ring of three store buffers shows all zeros unless seq_cst", "[core][litmus]") {
+TEST_CASE("a ring of three store buffers shows all zeros unless seq_cst", "[core][shapes]") {
     expect_allowed(kSb3, "rlx", 8);
     expect_allowed(kSb3, "ra", 8);
     expect_forbidden(kSb3, "sc", 7);
@@ -730,7 +730,7 @@ TEST_CASE("a ring of three store buffers shows all zeros unless seq_cst", "[core
     expect_allowed(kSb3, "fenced-ra", 8);
     expect_allowed(kSb3, "rmw", 8);  // RMW loads read init without sw, as in SB
 }
-TEST_CASE("a ring of four store buffers shows all zeros unless seq_cst", "[core][litmus]") {
+TEST_CASE("a ring of four store buffers shows all zeros unless seq_cst", "[core][shapes]") {
     expect_allowed(kSb4, "rlx", 16);
     expect_allowed(kSb4, "ra", 16);
     expect_forbidden(kSb4, "sc", 15);
@@ -752,10 +752,10 @@ const ShapeSpec kLb4{"lb4",
                          return r["0:r0"] == 1 && r["1:r0"] == 1 && r["2:r0"] == 1 && r["3:r0"] == 1;
                      }};
 
-TEST_CASE("a ring of three load buffers never reads from the future", "[core][litmus]") {
+TEST_CASE("a ring of three load buffers never reads from the future", "[core][shapes]") {
     for (const char* v : {"rlx", "ra", "sc", "fenced", "fenced-ra", "rmw"}) expect_forbidden(kLb3, v, 7);
 }
-TEST_CASE("a ring of four load buffers never reads from the future", "[core][litmus]") {
+TEST_CASE("a ring of four load buffers never reads from the future", "[core][shapes]") {
     for (const char* v : {"rlx", "ra", "sc", "fenced", "fenced-ra", "rmw"}) expect_forbidden(kLb4, v, 15);
 }
 
@@ -774,11 +774,11 @@ const ShapeSpec kMp4{"mp4",
                          return r["1:r0"] == 1 && r["2:r0"] == 1 && r["3:r0"] == 1 && r["3:r1"] == 0;
                      }};
 
-TEST_CASE("a message passed along three threads arrives with release/acquire", "[core][litmus]") {
+TEST_CASE("a message passed along three threads arrives with release/acquire", "[core][shapes]") {
     expect_allowed(kMp3, "rlx", 8);
     for (const char* v : {"ra", "sc", "fenced", "fenced-ra", "rmw"}) expect_forbidden(kMp3, v, 7);
 }
-TEST_CASE("a message passed along four threads arrives with release/acquire", "[core][litmus]") {
+TEST_CASE("a message passed along four threads arrives with release/acquire", "[core][shapes]") {
     expect_allowed(kMp4, "rlx", 16);
     for (const char* v : {"ra", "sc", "fenced", "fenced-ra", "rmw"}) expect_forbidden(kMp4, v, 15);
 }
@@ -791,7 +791,7 @@ const ShapeSpec k32w{"3.2w", {{"x", {1, 2}}, {"y", {1, 2}}, {"z", {1, 2}}},
                      [](const Row& r) { return r["x"] == 1 && r["y"] == 1 && r["z"] == 1; }};
 
 TEST_CASE("a ring of three double writers ends with every first store last unless seq_cst",
-          "[core][litmus]") {
+          "[core][shapes]") {
     expect_allowed(k32w, "rlx", 8);
     expect_allowed(k32w, "ra", 8);
     expect_forbidden(k32w, "sc", 7);
@@ -805,7 +805,7 @@ TEST_CASE("a ring of three double writers ends with every first store last unles
 // sw edges: no cycle. Registers follow from co: on x, (Wx1 < Wx2) gives 0:r0=0, 2:r1=1, x=2
 // and (Wx2 < Wx1) gives 2:r1=0, 0:r0=2, x=1; likewise y (0:r1, 1:r0) and z (1:r1, 2:r0).
 TEST_CASE("a ring of three double writers with acq_rel exchanges never ends with every first store last",
-          "[core][litmus]") {
+          "[core][shapes]") {
     OutcomeSet expected;
     for (const bool x_first_last : {false, true})
         for (const bool y_first_last : {false, true})
@@ -843,7 +843,7 @@ const ShapeSpec kRelseq{"mp-relseq", {}, kRelseqWeak};
 //   1: Rx=1. 5 graphs.
 // - A reads Wy1 (1:r0=1, y=3): Ry reads init (Rx free: 2), Wy1 (Rx=1) or A (3, Rx=1). 4.
 // 9 graphs, 9 outcomes.
-TEST_CASE("a relaxed RMW of another thread continues the release sequence", "[core][litmus]") {
+TEST_CASE("a relaxed RMW of another thread continues the release sequence", "[core][shapes]") {
     const OutcomeSet expected{
         sorted({{"1:r0", 0}, {"2:r0", 0}, {"2:r1", 0}, {"x", 1}, {"y", 1}}),
         sorted({{"1:r0", 0}, {"2:r0", 0}, {"2:r1", 1}, {"x", 1}, {"y", 1}}),
@@ -863,7 +863,7 @@ TEST_CASE("a relaxed RMW of another thread continues the release sequence", "[co
 // - CAS fails (1:r0=0, y=1): Ry reads init (Rx free: 2) or Wy1 (Rx=1): 3 graphs.
 // - CAS succeeds (1:r0=1, y=3): Ry reads init (2), Wy1 (1) or the CAS (3, Rx=1): 4.
 // 7 graphs, 7 outcomes.
-TEST_CASE("a relaxed CAS of another thread continues the release sequence", "[core][litmus]") {
+TEST_CASE("a relaxed CAS of another thread continues the release sequence", "[core][shapes]") {
     const OutcomeSet expected{
         sorted({{"1:r0", 0}, {"2:r0", 0}, {"2:r1", 0}, {"x", 1}, {"y", 1}}),
         sorted({{"1:r0", 0}, {"2:r0", 0}, {"2:r1", 1}, {"x", 1}, {"y", 1}}),
@@ -879,7 +879,7 @@ TEST_CASE("a relaxed CAS of another thread continues the release sequence", "[co
 // P1: Wy3 (rlx), a plain store of another thread: not in Wy1's release sequence, so reading 3
 // gives no sw and Rx may read init. co on y: 2 orders (y ends 1 or 3). Ry reads init (Rx
 // free: 2), Wy1 (Rx=1: 1) or Wy3 (Rx free: 2): 5 per co order, 10 graphs, 10 outcomes.
-TEST_CASE("a relaxed store of another thread ends the release sequence", "[core][litmus]") {
+TEST_CASE("a relaxed store of another thread ends the release sequence", "[core][shapes]") {
     const Domains d{{"2:r0", {0, 1, 3}}, {"2:r1", kBit}, {"x", kOne}, {"y", {1, 3}}};
     // Forbidden: reading Wy1 (value 1) and missing x (COHERENCE via sw).
     expect_rc11(kRelseq, "store",
@@ -887,7 +887,7 @@ TEST_CASE("a relaxed store of another thread ends the release sequence", "[core]
 }
 
 // ---------------------------------------------------------------------------------------------
-TEST_CASE("every litmus shape is registered once with its flavours", "[core][litmus]") {
+TEST_CASE("every litmus shape is registered once with its flavours", "[core][shapes]") {
     const auto& registry = mmcheck::ModelRegistry::instance();
     CHECK(registry.duplicate_names().empty());
     for (const char* name : {"sb", "mp", "lb", "s", "r", "2+2w", "wrc", "iriw", "isa2", "rwc",
