@@ -189,7 +189,7 @@ int cmd_list(const Settings& s, const std::string& tag) {
             list.push_back(ordered_json{{"name", sc.name}, {"model", sc.model}, {"variant", sc.variant},
                                         {"expect", expectation_text(sc.expect)}, {"tags", sc.tags},
                                         {"description", sc.description}});
-        std::cout << ordered_json{{"scenarios", list}}.dump(2) << '\n';
+        std::cout << ordered_json{{"scenarios", list}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         return exit_code::kOk;
     }
     std::size_t nw = 4, ew = 6;
@@ -259,7 +259,7 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) {
     if (s.format == Format::Json) {
         doc["runs"] = runs;
         doc["exit_code"] = code;
-        std::cout << doc.dump(2) << '\n';
+        std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }
     return code;
 }
@@ -386,14 +386,14 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
         if (e) std::rethrow_exception(e);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_file_atomically(s.results_dir / "summary.json", summary_json(records, seconds, tool_version()).dump(2) + "\n");
+    write_file_atomically(s.results_dir / "summary.json", summary_json(records, seconds, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     if (!junit_file.empty()) write_file_atomically(junit_file, render_junit(records, seconds));
 
     const int code = mismatch > 0 ? exit_code::kViolation : inconclusive > 0 ? exit_code::kInconclusive : exit_code::kOk;
     if (s.format == Format::Json) {
         ordered_json doc = summary_json(records, seconds, tool_version());
         doc["exit_code"] = code;
-        std::cout << doc.dump(2) << '\n';
+        std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else {
         std::cout << "check: " << n << " scenarios: " << pass << " pass, " << mismatch << " mismatch, " << inconclusive
                   << " inconclusive\n";
@@ -469,7 +469,7 @@ int cmd_replay(const Settings& s, const std::string& file) {
     if (s.format == Format::Json) {
         ordered_json doc{{"schema", "mmcheck.replay/1"}, {"file", file}, {"status", status}, {"detail", detail},
                          {"violation", recorded}, {"notes", notes}, {"exit_code", code}};
-        std::cout << doc.dump(2) << '\n';
+        std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else {
         std::cout << "replay " << file << ": " << status << ": " << detail << '\n';
         for (const auto& n : notes) std::cout << "note: " << n << '\n';

@@ -60,11 +60,13 @@ ordered_json seq_or_init(const std::optional<std::uint32_t>& s) {
 
 /// Prints the top two levels indented and everything deeper on one line: one event or
 /// decision per line keeps traces short and makes a changed counterexample a readable diff.
+/// Text from models (labels, names) is not guaranteed UTF-8; bad bytes become U+FFFD rather
+/// than losing the counterexample.
 void dump_pretty(const ordered_json& j, int depth, std::string& out) {
     const std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
     const std::string inner(static_cast<std::size_t>(depth + 1) * 2, ' ');
     if (depth >= 2 || !(j.is_object() || j.is_array()) || j.empty()) {
-        out += j.dump();
+        out += j.dump(-1, ' ', false, json::error_handler_t::replace);
         return;
     }
     out += j.is_object() ? "{\n" : "[\n";
@@ -73,7 +75,7 @@ void dump_pretty(const ordered_json& j, int depth, std::string& out) {
         for (auto it = j.begin(); it != j.end(); ++it) {
             if (!first) out += ",\n";
             first = false;
-            out += inner + json(it.key()).dump() + ": ";
+            out += inner + json(it.key()).dump(-1, ' ', false, json::error_handler_t::replace) + ": ";
             dump_pretty(it.value(), depth + 1, out);
         }
     } else {
