@@ -281,6 +281,39 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
     std::condition_variable cv;
     std::atomic<std::size_t> next{0};
 
+    // Lines come out in scenario order whatever order the workers finish in (determinism).
+    std::size_t printed = 0;
+    std::size_t pass = 0, mismatch = 0, inconclusive = 0;
+    std::size_t nw = 0;
+    for (const auto& sc : scenarios) nw = std::max(nw, sc.name.size());
+    const auto print_ready = [&] {
+        std::unique_lock<std::mutex> lock(mu);
+        while (printed < n && done[printed]) {
+            if (errors[printed]) return;
+            const CheckRecord& r = records[printed];
+            switch (r.judgement.status) {
+                case CheckStatus::Pass: ++pass; break;
+                case CheckStatus::Mismatch: ++mismatch; break;
+                case CheckStatus::Inconclusive: ++inconclusive; break;
+            }
+            if (s.format == Format::Text && (!s.quiet || r.judgement.status != CheckStatus::Pass)) {
+                std::string status = r.judgement.status == CheckStatus::Pass ? "PASS"
+                                     : r.judgement.status == CheckStatus::Mismatch ? "MISMATCH"
+                                                                                   : "INCONCLUSIVE";
+                std::string line = status + std::string(13 - status.size(), ' ') + r.scenario +
+                                   std::string(nw + 2 - r.scenario.size(), ' ') + r.judgement.actual;
+                line += "  [" + std::to_string(r.stats.executions()) + " executions]";
+                if (r.golden == GoldenStatus::New) line += "  (new counterexample " + r.trace_file + ")";
+                if (r.golden == GoldenStatus::Blessed) line += "  (counterexample updated: " + r.trace_file + ")";
+                std::cout << line << '\n';
+                if (!r.judgement.detail.empty()) std::cout << "             " << r.judgement.detail << '\n';
+                std::cout << std::flush;
+            }
+            ++printed;
+        }
+    };
+    std::vector<std::thread> workers;
+    const unsigned nworkers = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, jobs), n));
     const auto work = [&](bool show_progress) {
         for (std::size_t i = next++; i < n; i = next++) {
             const Scenario& sc = scenarios[i];
@@ -288,6 +321,7 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
             try {
                 Progress progress(sc.name, show_progress);
                 ScenarioRun run = run_scenario(sc, s, show_progress ? &progress : nullptr);
+                progress.clear();
                 rec.scenario = sc.name;
                 rec.expected = expectation_text(sc.expect);
                 rec.judgement = run.judgement;
@@ -329,48 +363,16 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
                 done[i] = true;
             }
             cv.notify_all();
+            // On the main thread each line appears as soon as its scenario is done.
+            if (nworkers == 1) print_ready();
         }
     };
 
-    std::vector<std::thread> workers;
-    const unsigned nworkers = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, jobs), n));
     if (nworkers > 1)
         for (unsigned w = 0; w < nworkers; ++w) workers.emplace_back(work, false);
 
-    // Lines come out in scenario order whatever order the workers finish in (determinism).
-    std::size_t printed = 0;
-    std::size_t pass = 0, mismatch = 0, inconclusive = 0;
-    std::size_t nw = 0;
-    for (const auto& sc : scenarios) nw = std::max(nw, sc.name.size());
-    const auto print_ready = [&] {
-        std::unique_lock<std::mutex> lock(mu);
-        while (printed < n && done[printed]) {
-            if (errors[printed]) return;
-            const CheckRecord& r = records[printed];
-            switch (r.judgement.status) {
-                case CheckStatus::Pass: ++pass; break;
-                case CheckStatus::Mismatch: ++mismatch; break;
-                case CheckStatus::Inconclusive: ++inconclusive; break;
-            }
-            if (s.format == Format::Text && (!s.quiet || r.judgement.status != CheckStatus::Pass)) {
-                std::string status = r.judgement.status == CheckStatus::Pass ? "PASS"
-                                     : r.judgement.status == CheckStatus::Mismatch ? "MISMATCH"
-                                                                                   : "INCONCLUSIVE";
-                std::string line = status + std::string(13 - status.size(), ' ') + r.scenario +
-                                   std::string(nw + 2 - r.scenario.size(), ' ') + r.judgement.actual;
-                line += "  [" + std::to_string(r.stats.executions()) + " executions]";
-                if (r.golden == GoldenStatus::New) line += "  (new counterexample " + r.trace_file + ")";
-                if (r.golden == GoldenStatus::Blessed) line += "  (counterexample updated: " + r.trace_file + ")";
-                std::cout << line << '\n';
-                if (!r.judgement.detail.empty()) std::cout << "             " << r.judgement.detail << '\n';
-                std::cout << std::flush;
-            }
-            ++printed;
-        }
-    };
     if (nworkers == 1) {
         work(!s.quiet && s.format == Format::Text);
-        print_ready();
     } else {
         std::unique_lock<std::mutex> lock(mu);
         while (printed < n) {

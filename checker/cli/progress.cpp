@@ -46,6 +46,11 @@ void Progress::update(const ExploreStats& s) {
     }
 }
 
+void Progress::clear() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+    drawn_ = false;
+}
+
 void Progress::finish(const ExploreStats& s, const std::string& verdict) {
     if (!enabled_) return;
     if (drawn_) std::cerr << "\r\033[K";

@@ -21,6 +21,8 @@ public:
 
     /// Called by the explorer about every progress interval.
     void update(const ExploreStats& s);
+    /// Erases a line drawn in place (before other output on the terminal).
+    void clear();
     /// Ends the progress display and writes the final statistics line.
     void finish(const ExploreStats& s, const std::string& verdict);
 
