@@ -18,7 +18,10 @@
 ///             check(!(r0 == 1 && r1 == 0), "message passed");
 ///         }
 ///     };
-///     MMCHECK_REGISTER_MODEL(MessagePassing, "mp", "message passing", {{"default", ""}}, {});
+///     MMCHECK_REGISTER_MODEL(MessagePassing, "mp", "message passing",
+///                            (std::vector<mmcheck::VariantInfo>{{"rlx", ""}, {"ra", ""}}), ({}));
+///
+/// (Lists with commas go in parentheses: the preprocessor splits macro arguments at commas.)
 #pragma once
 
 #include <mmcheck/context.hpp>

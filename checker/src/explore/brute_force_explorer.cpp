@@ -16,32 +16,11 @@
 #include "model/rc11.hpp"
 #include "model/rc11_reference.hpp"
 
-#include <set>
-#include <sstream>
+#include <unordered_set>
 
 namespace mmcheck {
 
 namespace {
-
-/// A canonical text of a graph: per thread its events (kind, order, location, value, rf),
-/// then coherence per location. Two graphs are the same execution iff their texts are equal.
-std::string canonical(const ExecutionGraph& g) {
-    std::ostringstream os;
-    for (std::size_t t = 0; t < g.num_threads(); ++t) {
-        os << 'T' << t << ':';
-        for (const Event& e : g.thread_events(static_cast<ThreadId>(t))) {
-            os << static_cast<int>(e.kind) << '.' << static_cast<int>(e.mode) << '.' << e.loc << '.' << e.value
-               << '.' << (e.flags & (kRmwRead | kRmwWrite | kSpurious));
-            if (e.is_read() || e.kind == EventKind::Join) os << "<" << e.rf.thread << ',' << e.rf.index;
-            os << ';';
-        }
-    }
-    for (std::size_t l = 0; l < g.num_locations(); ++l) {
-        os << 'L' << l << ':';
-        for (EventId w : g.co(static_cast<LocId>(l))) os << w.thread << ',' << w.index << ';';
-    }
-    return os.str();
-}
 
 class BruteForceExplorer final : public ExplorerBase {
 public:
@@ -55,7 +34,7 @@ public:
 
 protected:
     bool next_execution() override;
-    bool accept_execution(RunStatus) override { return seen_.insert(canonical(graph_)).second; }
+    bool accept_execution(RunStatus) override { return seen_.insert(canonical_text(graph_)).second; }
 
 private:
     std::size_t choose(std::size_t n) {
@@ -68,7 +47,12 @@ private:
     ExecutionGraph graph_;
     std::vector<std::pair<std::size_t, std::size_t>> path_;  // (choice, number of choices)
     std::size_t pos_ = 0;
-    std::set<std::string> seen_;
+    std::size_t replay_len_ = 0;  // choices of this run that replay the previous path
+    std::unordered_set<std::string> seen_;
+    /// Hashes of partial graphs already expanded: many schedules reach the same partial graph,
+    /// and the state of a run is its graph (thread-local state is a function of the values
+    /// read), so each is expanded once. This keeps brute force usable at ~24 events.
+    std::unordered_set<std::size_t> expanded_;
 };
 
 AddStatus BruteForceExplorer::add_event(ThreadId t, const EventRequest& req) {
@@ -113,8 +97,11 @@ AddStatus BruteForceExplorer::add_event(ThreadId t, const EventRequest& req) {
         }
         case EventKind::End: g.append(t, std::move(e)); break;
     }
-    // Views computed incrementally can be wrong only for graphs the reference rejects.
     if (rc11::reference_check(g)) return AddStatus::Abort;
+    // Only a graph reached through a new choice is new territory: the replayed part of the
+    // path rebuilds graphs expanded before.
+    if (pos_ >= replay_len_ && !expanded_.insert(std::hash<std::string>{}(canonical_text(g))).second)
+        return AddStatus::Abort;
     return AddStatus::Ok;
 }
 
@@ -123,6 +110,7 @@ bool BruteForceExplorer::next_execution() {
     if (path_.empty()) return false;
     ++path_.back().first;
     pos_ = 0;
+    replay_len_ = path_.size();
     // Every run starts from scratch: the path replays the earlier choices.
     ExecutionGraph fresh;
     for (std::size_t l = 0; l < graph_.num_locations(); ++l) fresh.add_location(graph_.location(static_cast<LocId>(l)));

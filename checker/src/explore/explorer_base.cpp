@@ -5,6 +5,8 @@
 #include "explore/violation_builder.hpp"
 #include "model/rc11.hpp"
 
+#include <mutex>
+
 namespace mmcheck {
 
 Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req) {
@@ -50,8 +52,14 @@ ExplorerBase::ExplorerBase(const Program& program, const ExploreOptions& options
     : program_(program), options_(options) {}
 
 const char* ExplorerBase::intern(std::string_view s) {
-    auto it = interned_.find(s);
-    if (it == interned_.end()) it = interned_.emplace(s).first;
+    // Labels end up in violations that outlive the explorer (traces are written after
+    // explore() returns), so the table is process-wide and never shrinks; it holds one copy
+    // of each distinct label text. A mutex because `check --jobs` explores on several threads.
+    static std::mutex mu;
+    static std::set<std::string, std::less<>> table;
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = table.find(s);
+    if (it == table.end()) it = table.emplace(s).first;
     return it->c_str();
 }
 

@@ -59,7 +59,6 @@ private:
     bool stop_ = false;
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_progress_;
-    std::set<std::string, std::less<>> interned_;
 };
 
 }  // namespace mmcheck

@@ -117,8 +117,11 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
     for (int i = static_cast<int>(co.size()) - 1; i >= lb; --i) {
         const EventId w = i >= 0 ? co[static_cast<std::size_t>(i)] : EventId::init(loc);
         if (read_writes_on(g.event(rid), g.write_value(w))) {
-            // ATOMICITY: two RMWs may not read the same write.
-            if (!rc11::read_by_exclusive(g, w, rid)) opts.push_back({w, false});
+            // ATOMICITY forbids two RMWs reading the same write, but the option is kept
+            // ("moot", as in GenMC): this RMW's write will revisit the RMW that read `w` first,
+            // which is how the other order of the two RMWs is reached; the moot graph itself
+            // is abandoned once that revisit is recorded (see add_write).
+            opts.push_back({w, false});
             if (g.event(rid).has(kWeak)) opts.push_back({w, true});
         } else {
             opts.push_back({w, false});
@@ -178,6 +181,16 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
     ExecutionGraph& g = graph();
     const EventId id = g.append(t, std::move(e));
     rc11::compute_msg_view(g, t, id.index, g.event(id));
+    if (g.event(id).has(kRmwWrite)) {
+        const EventId read{id.thread, static_cast<std::uint16_t>(id.index - 1)};
+        const EventId src = g.event(read).rf;
+        if (rc11::read_by_exclusive(g, src, read)) {
+            // A moot RMW (see read_options): record its revisits, drop the graph.
+            g.co_insert_after(id, g.co_index(src));
+            push_revisits(id);
+            return AddStatus::Abort;
+        }
+    }
     const int lb = rc11::coherence_lower_bound(g, g.event(id).loc, g.event(id).hb, id, id);
     const auto pos = co_positions(g, id, lb);
     if (pos.empty()) return AddStatus::Abort;
@@ -195,12 +208,16 @@ bool OptimalExplorer::maximal(const ExecutionGraph& g, EventId e, EventId a, con
     // Prev(e): the events added up to e, plus a's (po ∪ rf)-prefix (without a itself) — what
     // the graph holds when e is added again after the revisit.
     auto in_prev = [&](EventId x) {
+        if (x.is_init()) return true;
         if (x == a) return false;
-        return g.event(x).stamp <= ev.stamp || porf_a.contains(x.thread, x.index);
+        return g.event(x).added <= ev.added || porf_a.contains(x.thread, x.index);
     };
     int from = -2;
     if (ev.is_read()) {
         if (ev.has(kSpurious)) return false;  // the non-spurious choice comes first
+        // A read that was revisited reads a write added after it: it was not added
+        // maximally, unless that write is in a's prefix (it is there when r is re-added).
+        if (!in_prev(ev.rf)) return false;
         from = g.co_index(ev.rf);
     } else if (ev.is_write()) {
         from = g.co_index(e);
@@ -299,6 +316,12 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
     const int lb = std::max(rc11::coherence_lower_bound(g, aw.loc, aw.hb, a, a),
                             rc11::coherence_lower_bound(g, aw.loc, g.event(r).hb, r, a));
     if (g.event(r).has(kRmwRead) && rc11::read_by_exclusive(g, a, r)) return false;
+    if (aw.has(kRmwWrite)) {
+        // A moot RMW's write: the revisited graph must no longer hold the RMW that took the
+        // same write first (ATOMICITY).
+        const EventId read{a.thread, static_cast<std::uint16_t>(a.index - 1)};
+        if (rc11::read_by_exclusive(g, g.event(read).rf, read)) return false;
+    }
     const auto pos = co_positions(g, a, lb);
     if (pos.empty()) return false;
     g.co_insert_after(a, pos[0]);

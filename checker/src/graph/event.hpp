@@ -69,7 +69,11 @@ struct Event {
     LocId loc = 0;                ///< for Read/Write
     std::int64_t value = 0;       ///< value read (Read) or written (Write)
     EventId rf;                   ///< Read: the write it reads from; Join: the child's End
-    std::uint32_t stamp = 0;      ///< when it was added (TruSt's order); extends po ∪ rf
+    std::uint32_t stamp = 0;      ///< place in the order of addition; extends po ∪ rf
+    /// When the event was added, before any restamping: a revisited read is restamped after
+    /// the write it now reads (so stamps keep extending po ∪ rf), but TruSt's maximality
+    /// judges an event by where it was first added.
+    std::uint32_t added = 0;
     ThreadId other = 0;           ///< Spawn: the child; Join: the joined thread
     View hb;                      ///< happens-before prefix, including the event itself
     View porf;                    ///< (po ∪ rf)* prefix, including the event itself

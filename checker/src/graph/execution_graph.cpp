@@ -68,6 +68,7 @@ ThreadId ExecutionGraph::add_thread(std::string name, bool spawned, EventId spaw
 
 EventId ExecutionGraph::append(ThreadId t, Event e) {
     e.stamp = next_stamp_++;
+    e.added = e.stamp;
     auto& v = events_[t];
     if (v.size() >= 0xFFFF) throw std::runtime_error("too many events in one thread");
     v.push_back(e);
@@ -131,6 +132,38 @@ void ExecutionGraph::free_unreferenced_threads() {
         threads_.pop_back();
         events_.pop_back();
     }
+}
+
+std::string canonical_text(const ExecutionGraph& g) {
+    std::string out;
+    auto num = [&out](long long v, char sep) {
+        out += std::to_string(v);
+        out += sep;
+    };
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        out += 'T';
+        for (const Event& e : g.thread_events(static_cast<ThreadId>(t))) {
+            num(static_cast<int>(e.kind), '.');
+            num(static_cast<int>(e.mode), '.');
+            num(e.loc, '.');
+            num(e.value, '.');
+            num(e.flags & (kRmwRead | kRmwWrite | kSpurious), '.');
+            if (e.is_read() || e.kind == EventKind::Join) {
+                num(e.rf.thread, ',');
+                num(e.rf.index, ';');
+            } else {
+                out += ';';
+            }
+        }
+    }
+    for (std::size_t l = 0; l < g.num_locations(); ++l) {
+        out += 'L';
+        for (EventId w : g.co(static_cast<LocId>(l))) {
+            num(w.thread, ',');
+            num(w.index, ';');
+        }
+    }
+    return out;
 }
 
 }  // namespace mmcheck

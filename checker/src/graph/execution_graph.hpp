@@ -96,4 +96,9 @@ private:
     std::uint32_t next_stamp_ = 1;  // 0 is the initial writes'
 };
 
+/// A canonical text of a graph: per thread its events (kind, order, location, value, rf), then
+/// coherence per location. Two graphs are the same execution iff their texts are equal (stamps
+/// and labels do not count).
+std::string canonical_text(const ExecutionGraph& g);
+
 }  // namespace mmcheck

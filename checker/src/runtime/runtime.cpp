@@ -445,9 +445,10 @@ void Runtime::unlock(LocId mutex, SourceRef src) {
 void Runtime::check(bool ok, std::string_view message, SourceRef src) {
     if (ok || tearing_down_) return;
     if (in_final_) {
-        driver_.report_violation(ViolationKind::Check, std::string(message), std::nullopt, src, &outcome_);
-        aborted_ = true;
-        throw StopThread{};
+        // The execution is complete and consistent: keep running final() so the outcome is
+        // whole, and report the first failed check of it once final() is done.
+        if (!final_failure_) final_failure_ = FinalFailure{std::string(message), src};
+        return;
     }
     const ThreadId t = self();
     driver_.report_violation(ViolationKind::Check, std::string(message), t, src, nullptr);
@@ -517,6 +518,7 @@ void Runtime::observe(std::string_view name, std::int64_t value) {
 RunStatus Runtime::run_once() {
     aborted_ = false;
     final_assume_failed_ = false;
+    final_failure_.reset();
     priority_ = false;
     nondeterminism_ = nullptr;
     outcome_.clear();
@@ -569,6 +571,11 @@ RunStatus Runtime::run_once() {
     }
     in_final_ = false;
     std::sort(outcome_.begin(), outcome_.end());
+    if (final_failure_) {
+        driver_.report_violation(ViolationKind::Check, std::move(final_failure_->message), std::nullopt,
+                                 final_failure_->src, &outcome_);
+        final_failure_.reset();
+    }
     if (aborted_) return RunStatus::Aborted;
     if (final_assume_failed_) return RunStatus::Blocked;
     return RunStatus::Complete;

@@ -114,6 +114,11 @@ private:
     bool tearing_down_ = false;       // fibers unwinding: model API calls do nothing
     bool priority_ = false;           // running a thread to complete a revisited RMW
     bool final_assume_failed_ = false;
+    struct FinalFailure {
+        std::string message;
+        SourceRef src;
+    };
+    std::optional<FinalFailure> final_failure_;  // first failed check() of final()
     std::exception_ptr nondeterminism_;
     Outcome outcome_;
     std::vector<BlockedThread> blocked_;

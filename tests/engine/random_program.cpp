@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#include "random_program.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace mmcheck::testing {
+
+namespace {
+
+const char* order_name(std::memory_order o) {
+    switch (o) {
+        case std::memory_order_relaxed: return "rlx";
+        case std::memory_order_consume: return "con";
+        case std::memory_order_acquire: return "acq";
+        case std::memory_order_release: return "rel";
+        case std::memory_order_acq_rel: return "ar";
+        case std::memory_order_seq_cst: return "sc";
+    }
+    return "?";
+}
+
+class RandomModel final : public Model {
+public:
+    explicit RandomModel(std::shared_ptr<const RandomSpec> spec) : spec_(std::move(spec)) {
+        for (int l = 0; l < spec_->locations; ++l) {
+            names_.push_back("x" + std::to_string(l));
+            locs_.push_back(atomic<int>(names_.back(), 0));
+        }
+        regs_.resize(spec_->threads.size());
+        for (std::size_t t = 0; t < spec_->threads.size(); ++t) regs_[t].assign(spec_->threads[t].size(), -1);
+    }
+
+    void threads() override {
+        for (std::size_t t = 0; t < spec_->threads.size(); ++t)
+            thread("P" + std::to_string(t), [this, t] { run(t); });
+    }
+
+    void final() override {
+        for (std::size_t t = 0; t < regs_.size(); ++t)
+            for (std::size_t i = 0; i < regs_[t].size(); ++i)
+                observe(std::to_string(t) + ":r" + std::to_string(i), regs_[t][i]);
+        for (std::size_t l = 0; l < locs_.size(); ++l) observe(names_[l], locs_[l].load());
+    }
+
+private:
+    void run(std::size_t t) {
+        long long last = 1;
+        const auto& ops = spec_->threads[t];
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            const RandomOp& op = ops[i];
+            if (op.only_if_last_nonzero && last == 0) continue;
+            const atomic<int>& x = locs_[static_cast<std::size_t>(op.loc)];
+            long long r = -1;
+            switch (op.kind) {
+                case RandomOp::Load: r = x.load(op.order); break;
+                case RandomOp::Store: x.store(op.a, op.order); break;
+                case RandomOp::FetchAdd: r = x.fetch_add(op.a, op.order); break;
+                case RandomOp::Exchange: r = x.exchange(op.a, op.order); break;
+                case RandomOp::Cas: {
+                    int e = op.a;
+                    r = x.compare_exchange_strong(e, op.b, op.order, op.failure) ? 1 : 0;
+                    break;
+                }
+                case RandomOp::CasWeak: {
+                    int e = op.a;
+                    r = x.compare_exchange_weak(e, op.b, op.order, op.failure) ? 1 : 0;
+                    break;
+                }
+                case RandomOp::Fence: fence(op.order); break;
+                case RandomOp::Await: {
+                    const int want = op.a;
+                    r = x.await([want](int v) { return v == want; }, op.order);
+                    break;
+                }
+            }
+            regs_[t][i] = r;
+            if (r != -1) last = r;
+        }
+    }
+
+    std::shared_ptr<const RandomSpec> spec_;
+    std::vector<std::string> names_;
+    std::vector<atomic<int>> locs_;
+    std::vector<std::vector<long long>> regs_;
+};
+
+}  // namespace
+
+std::string RandomSpec::describe() const {
+    std::ostringstream os;
+    os << locations << " locations\n";
+    for (std::size_t t = 0; t < threads.size(); ++t) {
+        os << "P" << t << ":";
+        for (const auto& op : threads[t]) {
+            static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await"};
+            os << ' ' << (op.only_if_last_nonzero ? "?" : "") << names[op.kind] << '.' << order_name(op.order);
+            if (op.kind == RandomOp::Cas || op.kind == RandomOp::CasWeak) os << '/' << order_name(op.failure);
+            if (op.kind != RandomOp::Fence) os << "(x" << op.loc << ',' << op.a << ',' << op.b << ')';
+        }
+        os << '\n';
+    }
+    return os.str();
+}
+
+RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
+    std::mt19937 rng(seed);
+    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    RandomSpec s;
+    s.locations = pick(1, 3);
+    const int nthreads = pick(2, max_threads);
+    // Keep most programs small enough for brute force; a few reach the full 6 per thread.
+    const int budget = pick(nthreads, std::max(nthreads, std::min(nthreads * max_ops, max_total)));
+    s.threads.resize(static_cast<std::size_t>(nthreads));
+    for (int i = 0; i < budget; ++i) {
+        auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
+        if (static_cast<int>(th.size()) >= max_ops) continue;
+        RandomOp op;
+        const int k = pick(0, 99);
+        op.kind = k < 30 ? RandomOp::Load
+                  : k < 58 ? RandomOp::Store
+                  : k < 66 ? RandomOp::FetchAdd
+                  : k < 72 ? RandomOp::Exchange
+                  : k < 80 ? RandomOp::Cas
+                  : k < 85 ? RandomOp::CasWeak
+                  : k < 96 ? RandomOp::Fence
+                           : RandomOp::Await;
+        op.loc = pick(0, s.locations - 1);
+        op.a = pick(0, 2);
+        op.b = pick(1, 2);
+        static const std::memory_order loads[] = {std::memory_order_relaxed, std::memory_order_acquire,
+                                                  std::memory_order_seq_cst};
+        static const std::memory_order stores[] = {std::memory_order_relaxed, std::memory_order_release,
+                                                   std::memory_order_seq_cst};
+        static const std::memory_order rmws[] = {std::memory_order_relaxed, std::memory_order_acquire,
+                                                 std::memory_order_release, std::memory_order_acq_rel,
+                                                 std::memory_order_seq_cst};
+        static const std::memory_order fences[] = {std::memory_order_acquire, std::memory_order_release,
+                                                   std::memory_order_acq_rel, std::memory_order_seq_cst};
+        switch (op.kind) {
+            case RandomOp::Load:
+            case RandomOp::Await: op.order = loads[pick(0, 2)]; break;
+            case RandomOp::Store: op.order = stores[pick(0, 2)]; op.a = pick(1, 2); break;
+            case RandomOp::Fence: op.order = fences[pick(0, 3)]; break;
+            default:
+                op.order = rmws[pick(0, 4)];
+                op.failure = loads[pick(0, 2)];
+                if (op.failure == std::memory_order_seq_cst && op.order != std::memory_order_seq_cst)
+                    op.failure = std::memory_order_relaxed;
+                if (op.kind == RandomOp::FetchAdd || op.kind == RandomOp::Exchange) op.a = pick(1, 2);
+        }
+        op.only_if_last_nonzero = pick(0, 9) == 0;
+        th.push_back(op);
+    }
+    for (auto& th : s.threads)
+        if (th.empty()) th.push_back(RandomOp{RandomOp::Store, 0, std::memory_order_relaxed, std::memory_order_relaxed, 1, 1, false});
+    return s;
+}
+
+Program random_program(const RandomSpec& spec) {
+    auto shared = std::make_shared<const RandomSpec>(spec);
+    Program p;
+    p.make = [shared] { return std::unique_ptr<Model>(new RandomModel(shared)); };
+    return p;
+}
+
+}  // namespace mmcheck::testing

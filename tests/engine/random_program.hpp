@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/// \file Seeded random programs for differential testing of the explorers: 2 to 4 threads,
+/// 1 to 3 locations, up to 6 operations per thread, with every memory order, fences, RMWs,
+/// CAS (strong and weak), waits and value-dependent control flow.
+#pragma once
+
+#include "explore/explorer.hpp"
+
+#include <mmcheck/model.hpp>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace mmcheck::testing {
+
+struct RandomOp {
+    enum Kind { Load, Store, FetchAdd, Exchange, Cas, CasWeak, Fence, Await } kind = Load;
+    int loc = 0;
+    std::memory_order order = std::memory_order_relaxed;
+    std::memory_order failure = std::memory_order_relaxed;
+    int a = 0, b = 0;
+    bool only_if_last_nonzero = false;  // value-dependent control flow
+};
+
+struct RandomSpec {
+    int locations = 1;
+    std::vector<std::vector<RandomOp>> threads;
+
+    [[nodiscard]] std::string describe() const;
+};
+
+/// `max_total` caps the events of the whole program so that brute force stays affordable.
+RandomSpec random_spec(std::uint32_t seed, int max_threads = 4, int max_ops = 6, int max_total = 14);
+
+/// A Program running `spec`: registers and final location values are observed.
+Program random_program(const RandomSpec& spec);
+
+}  // namespace mmcheck::testing

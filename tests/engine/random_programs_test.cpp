@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/// \file Differential tests: on seeded random programs the optimal explorer and the
+/// brute-force explorer agree on the outcomes and on the number of distinct consistent graphs,
+/// the optimal one never visits a graph twice, and every graph it visits passes the reference
+/// RC11 checker.
+#include "random_program.hpp"
+
+#include "model/rc11_reference.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <unordered_set>
+
+using namespace mmcheck;
+using namespace mmcheck::testing;
+
+namespace {
+
+struct Comparison {
+    bool ok = true;
+    std::string why;
+};
+
+Comparison compare(std::uint32_t seed, int max_threads, int max_ops, int max_total = 14) {
+    const RandomSpec spec = random_spec(seed, max_threads, max_ops, max_total);
+    const Program prog = random_program(spec);
+    Comparison c;
+    auto fail = [&](const std::string& why) {
+        if (c.ok) {
+            c.ok = false;
+            c.why = "seed " + std::to_string(seed) + ": " + why + "\n" + spec.describe();
+        }
+    };
+
+    std::unordered_set<std::string> seen;
+    std::uint64_t duplicates = 0, inconsistent = 0;
+    ExploreOptions opt;
+    opt.stop_at_first_violation = false;
+    opt.on_execution = [&](const ExecutionGraph& g, bool) {
+        if (!seen.insert(canonical_text(g)).second) ++duplicates;
+        if (rc11::reference_check(g)) ++inconsistent;
+    };
+    const ExploreResult fast = explore(prog, opt);
+
+    ExploreOptions bopt;
+    bopt.stop_at_first_violation = false;
+    const ExploreResult brute = explore_brute_force(prog, bopt);
+
+    if (duplicates != 0) fail(std::to_string(duplicates) + " graphs visited twice by the optimal explorer");
+    if (inconsistent != 0) fail(std::to_string(inconsistent) + " inconsistent graphs visited by the optimal explorer");
+    if (fast.stats.complete != brute.stats.complete)
+        fail("complete executions: optimal " + std::to_string(fast.stats.complete) + ", brute force " +
+             std::to_string(brute.stats.complete));
+    if (fast.stats.blocked != brute.stats.blocked)
+        fail("blocked executions: optimal " + std::to_string(fast.stats.blocked) + ", brute force " +
+             std::to_string(brute.stats.blocked));
+    std::vector<Outcome> a, b;
+    for (const auto& [o, n] : fast.outcomes) a.push_back(o);
+    for (const auto& [o, n] : brute.outcomes) b.push_back(o);
+    if (a != b) fail("outcome sets differ: optimal " + std::to_string(a.size()) + ", brute force " + std::to_string(b.size()));
+    return c;
+}
+
+}  // namespace
+
+void sweep(std::uint32_t first, std::uint32_t count, int max_total) {
+    int failures = 0;
+    for (std::uint32_t seed = first; seed < first + count; ++seed) {
+        const Comparison c = compare(seed, 4, 6, max_total);
+        if (!c.ok) {
+            ++failures;
+            if (failures <= 3) UNSCOPED_INFO(c.why);
+        }
+    }
+    CHECK(failures == 0);
+}
+
+TEST_CASE("The optimal explorer agrees with brute force on 1000 random programs", "[core][explore][random]") {
+    // 2-4 threads, 1-3 locations, up to 6 events per thread and 10 in all: brute force
+    // enumerates schedules, so larger programs go to the [long] test below.
+    sweep(1, 1000, 10);
+}
+
+TEST_CASE("The optimal explorer agrees with brute force on 1000 larger random programs", "[long][explore][random]") {
+    sweep(100001, 1000, 14);
+}
+
+// Debugging aid, hidden from normal runs: MMCHECK_SEED=n MMCHECK_THREADS=t MMCHECK_OPS=k
+// mmcheck_tests "[.debug]" prints the program and both explorers' figures.
+TEST_CASE("One random program can be examined in detail", "[.debug]") {
+    const char* s = std::getenv("MMCHECK_SEED");
+    const char* th = std::getenv("MMCHECK_THREADS");
+    const char* ops = std::getenv("MMCHECK_OPS");
+    const std::uint32_t seed = s ? static_cast<std::uint32_t>(std::stoul(s)) : 1;
+    const int max_threads = th ? std::stoi(th) : 4;
+    const int max_ops = ops ? std::stoi(ops) : 6;
+    const RandomSpec spec = random_spec(seed, max_threads, max_ops);
+    const Program prog = random_program(spec);
+    std::unordered_set<std::string> seen;
+    ExploreOptions opt;
+    opt.stop_at_first_violation = false;
+    opt.on_execution = [&](const ExecutionGraph& g, bool blocked) {
+        const std::string c = canonical_text(g);
+        const bool dup = !seen.insert(c).second;
+        std::printf("%s%s %s\n", dup ? "DUP " : "", blocked ? "blocked" : "complete", c.c_str());
+    };
+    const ExploreResult fast = explore(prog, opt);
+    std::unordered_set<std::string> bseen;
+    ExploreOptions bopt;
+    bopt.stop_at_first_violation = false;
+    bopt.on_execution = [&](const ExecutionGraph& g, bool blocked) {
+        std::printf("brute %s %s\n", blocked ? "blocked" : "complete", canonical_text(g).c_str());
+    };
+    const ExploreResult brute = explore_brute_force(prog, bopt);
+    std::printf("%s\noptimal: %llu complete, %llu blocked; brute: %llu complete, %llu blocked\n",
+                spec.describe().c_str(), static_cast<unsigned long long>(fast.stats.complete),
+                static_cast<unsigned long long>(fast.stats.blocked),
+                static_cast<unsigned long long>(brute.stats.complete),
+                static_cast<unsigned long long>(brute.stats.blocked));
+    SUCCEED();
+}
+
+// A sweep over small programs, for finding the smallest failing case:
+// MMCHECK_THREADS=2 MMCHECK_OPS=3 mmcheck_tests "[.sweep]"
+TEST_CASE("Small random programs can be swept for the first disagreement", "[.sweep]") {
+    const char* th = std::getenv("MMCHECK_THREADS");
+    const char* ops = std::getenv("MMCHECK_OPS");
+    const int max_threads = th ? std::stoi(th) : 2;
+    const int max_ops = ops ? std::stoi(ops) : 3;
+    int shown = 0;
+    const char* from = std::getenv("MMCHECK_FROM");
+    const char* count = std::getenv("MMCHECK_COUNT");
+    const std::uint32_t first = from ? static_cast<std::uint32_t>(std::stoul(from)) : 1;
+    const std::uint32_t n = count ? static_cast<std::uint32_t>(std::stoul(count)) : 2000;
+    for (std::uint32_t seed = first; seed < first + n && shown < 3; ++seed) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const Comparison c = compare(seed, max_threads, max_ops);
+        const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (dt > 0.5) std::printf("seed %u took %.1f s\n", seed, dt);
+        if (!c.ok) {
+            std::printf("%s\n", c.why.c_str());
+            ++shown;
+        }
+    }
+    SUCCEED();
+}
