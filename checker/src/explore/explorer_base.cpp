@@ -15,6 +15,7 @@ Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req) {
     e.mode = req.mode;
     e.succ_mode = req.mode;
     e.fail_mode = req.fail_mode;
+    e.write_mode = req.write_mode;
     e.loc = req.loc;
     e.value = req.value;
     e.flags = req.flags;

@@ -32,6 +32,7 @@ namespace {
 struct ReadOption {
     EventId w;
     bool spurious;
+    bool moot;  // an RMW reading a write another RMW already took: only its revisits matter
 };
 
 class OptimalExplorer final : public ExplorerBase {
@@ -45,7 +46,7 @@ protected:
     bool next_execution() override;
 
 private:
-    enum class ItemKind : std::uint8_t { ReadFrom, CoPosition, Revisit };
+    enum class ItemKind : std::uint8_t { ReadFrom, Moot, CoPosition, Revisit };
     /// One pending alternative: cut the frame's graph to `cut`, then apply the choice.
     struct WorkItem {
         ItemKind kind;
@@ -121,10 +122,10 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
             // ("moot", as in GenMC): this RMW's write will revisit the RMW that read `w` first,
             // which is how the other order of the two RMWs is reached; the moot graph itself
             // is abandoned once that revisit is recorded (see add_write).
-            opts.push_back({w, false});
-            if (g.event(rid).has(kWeak)) opts.push_back({w, true});
+            opts.push_back({w, false, rc11::read_by_exclusive(g, w, rid)});
+            if (g.event(rid).has(kWeak)) opts.push_back({w, true, false});
         } else {
-            opts.push_back({w, false});
+            opts.push_back({w, false, false});
         }
     }
     if (has_sc_) {
@@ -140,12 +141,17 @@ AddStatus OptimalExplorer::add_read(ThreadId t, Event e) {
     ExecutionGraph& g = graph();
     const EventId id = g.append(t, std::move(e));
     const auto opts = read_options(g, id);
-    if (opts.empty()) return AddStatus::Abort;  // cannot happen: the co-latest write is readable
-    set_read_from(g, id, opts[0].w, opts[0].spurious);
+    // Run the first real option now; every other one, moot ones included, is a work item.
+    const auto first = std::find_if(opts.begin(), opts.end(), [](const ReadOption& o) { return !o.moot; });
     auto& work = frames_.back().work;
     const std::uint32_t stamp = g.event(id).stamp;
-    for (std::size_t k = opts.size(); k-- > 1;)
-        work.push_back(WorkItem{ItemKind::ReadFrom, opts[k].spurious, stamp, id, opts[k].w, -1});
+    for (std::size_t k = opts.size(); k-- > 0;) {
+        if (opts.begin() + static_cast<std::ptrdiff_t>(k) == first) continue;
+        work.push_back(WorkItem{opts[k].moot ? ItemKind::Moot : ItemKind::ReadFrom, opts[k].spurious, stamp, id,
+                                opts[k].w, -1});
+    }
+    if (first == opts.end()) return AddStatus::Abort;
+    set_read_from(g, id, first->w, first->spurious);
     return raced(id) ? AddStatus::Abort : AddStatus::Ok;
 }
 
@@ -280,6 +286,29 @@ bool OptimalExplorer::apply(const WorkItem& it) {
             g.cut_to_stamp(it.cut);
             set_read_from(g, it.event, it.target, it.spurious);
             return !raced(it.event);
+        case ItemKind::Moot: {
+            // The RMW reads a write another RMW took (ATOMICITY fails), so no execution
+            // follows; but its write revisits the other RMW, reaching the other order of the
+            // two. Add the write part here, from the read's update, without running the model.
+            g.cut_to_stamp(it.cut);
+            set_read_from(g, it.event, it.target, false);
+            const Event& r = g.event(it.event);
+            const ThreadId t = it.event.thread;
+            EventRequest req;
+            req.kind = EventKind::Write;
+            req.mode = r.write_mode;
+            req.loc = r.loc;
+            req.value = r.has(kLock) ? 1 : (*r.update)(r.value).value_or(r.value);
+            req.flags = static_cast<std::uint16_t>(kRmwWrite | (r.flags & kLock));
+            req.op = r.op;
+            req.src = r.src;
+            Event w = make_event(g, t, req);
+            const EventId wid = g.append(t, std::move(w));
+            rc11::compute_msg_view(g, t, wid.index, g.event(wid));
+            g.co_insert_after(wid, g.co_index(it.target));
+            push_revisits(wid);
+            return false;
+        }
         case ItemKind::CoPosition:
             g.cut_to_stamp(it.cut);
             g.co_remove(it.event);

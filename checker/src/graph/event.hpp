@@ -80,6 +80,7 @@ struct Event {
     View msg;                     ///< Write: what an acquire reader synchronises with (sw source)
     Mode succ_mode = Mode::Rlx;   ///< conditional reads (update, lock): order when it writes
     Mode fail_mode = Mode::Rlx;   ///< conditional reads: the order when it does not write
+    Mode write_mode = Mode::Rlx;  ///< update and lock reads: the order of their write part
     /// Update reads: new value as a function of the value read (a pure function, copied from
     /// the model) so that a revisit can tell whether the RMW writes with another value.
     std::shared_ptr<const UpdateFn> update;

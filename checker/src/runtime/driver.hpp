@@ -19,6 +19,7 @@ struct EventRequest {
     EventKind kind = EventKind::Read;
     Mode mode = Mode::Rlx;       ///< read/write/fence order; for updates the success order
     Mode fail_mode = Mode::Rlx;  ///< updates: the order of a read that does not write
+    Mode write_mode = Mode::Rlx; ///< updates and locks: the order of the write part
     LocId loc = 0;
     std::int64_t value = 0;      ///< stores
     /// Updates (RMW): the new value as a function of the old. The driver keeps a copy with the

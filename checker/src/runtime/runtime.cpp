@@ -323,6 +323,7 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     req.loc = loc;
     req.mode = read_part(success);
     req.fail_mode = mode_from(failure);
+    req.write_mode = write_part(success);
     req.update = &fn;
     req.weak = may_fail_spuriously;
     req.flags = kUpdate | (may_fail_spuriously ? kWeak : 0);
