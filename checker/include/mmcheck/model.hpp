@@ -224,6 +224,12 @@ public:
     void unlock(std::source_location l = std::source_location::current()) const {
         detail::current_context().unlock(id_, SourceRef::from(l));
     }
+    /// Reads the lock word (1 while held) without taking the mutex: the kernel's
+    /// spin_is_locked() is a relaxed load of it.
+    bool is_locked(std::memory_order mo = relaxed,
+                   std::source_location l = std::source_location::current()) const {
+        return detail::current_context().load(id_, mo, SourceRef::from(l)) != 0;
+    }
     [[nodiscard]] LocId id() const { return id_; }
 
 private:
