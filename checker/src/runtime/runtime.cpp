@@ -168,6 +168,12 @@ void Runtime::resume(ThreadId t) {
                     threads_[t].status = ThreadStatus::Finished;
                     aborted_ = true;
                     nondeterminism_ = std::current_exception();
+                } catch (const ReplayError&) {
+                    // The driver's own failure, not the model's: leave the fiber and rethrow
+                    // from run_once().
+                    threads_[t].status = ThreadStatus::Finished;
+                    aborted_ = true;
+                    nondeterminism_ = std::current_exception();
                 } catch (const std::exception& ex) {
                     threads_[t].status = ThreadStatus::Finished;
                     driver_.report_violation(ViolationKind::Exception,
