@@ -92,27 +92,33 @@ void ExplorerBase::report_race(EventId e, EventId other) {
 }
 
 void ExplorerBase::classify_blocked(const Runtime& rt) {
-    // A thread waiting on a read of the co-latest write waits for ever: with every other
-    // thread finished or blocked, no later write can come (a stale read is just one of many
-    // executions; the one reading the latest write is explored separately).
+    // Threads wait for ever only when none of them can move again. A thread blocked on a
+    // stale read (not the co-latest write) is an artefact of this execution: re-reading, it
+    // would see the newer write, and the execution where it does is explored separately. A
+    // thread stopped by assume() discards the execution. So report stuck or deadlock only
+    // when every blocked thread waits on the co-latest write of its location.
     const auto& g = graph();
+    std::optional<Runtime::BlockedThread> culprit;
     for (const auto& b : rt.blocked_threads()) {
-        if (!b.on) continue;
+        if (b.joining) continue;  // waits for a thread that is itself blocked
+        if (!b.on) return;        // assume(false) discards the execution
         const Event& r = g.event(*b.on);
         const auto& co = g.co(r.loc);
         const bool latest = co.empty() ? r.rf.is_init() : co.back() == r.rf;
-        if (!latest) continue;
-        const bool lock = r.has(kLock);
-        std::string msg = lock ? "deadlock: thread '" + g.thread(b.thread).name + "' waits for mutex '" +
-                                     g.location(r.loc).name + "', which is never released"
-                               : "stuck: thread '" + g.thread(b.thread).name + "' waits on '" +
-                                     g.location(r.loc).name + "' (value " + std::to_string(r.value) +
-                                     ") for ever";
-        report_violation(lock ? ViolationKind::Deadlock : ViolationKind::Stuck, std::move(msg), b.thread,
-                         r.src, nullptr);
-        result_.violations.back().event = *b.on;
-        return;  // one violation per execution
+        if (!latest) return;
+        // A deadlock (mutexes) is reported in preference to a stuck await.
+        if (!culprit || (r.has(kLock) && !g.event(*culprit->on).has(kLock))) culprit = b;
     }
+    if (!culprit) return;
+    const Event& r = g.event(*culprit->on);
+    const bool lock = r.has(kLock);
+    std::string msg = lock ? "thread '" + g.thread(culprit->thread).name + "' waits for mutex '" +
+                                 g.location(r.loc).name + "', which is never released"
+                           : "thread '" + g.thread(culprit->thread).name + "' waits on '" +
+                                 g.location(r.loc).name + "' (value " + std::to_string(r.value) + ") for ever";
+    report_violation(lock ? ViolationKind::Deadlock : ViolationKind::Stuck, std::move(msg), culprit->thread, r.src,
+                     nullptr);
+    result_.violations.back().event = *culprit->on;
 }
 
 bool ExplorerBase::limits_hit() {

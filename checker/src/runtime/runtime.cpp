@@ -561,7 +561,8 @@ RunStatus Runtime::run_once() {
         const auto& th = threads_[t];
         if (th.status == ThreadStatus::Finished || th.status == ThreadStatus::Idle) continue;
         all_finished = false;
-        blocked_.push_back(BlockedThread{static_cast<ThreadId>(t), th.blocked_on});
+        blocked_.push_back(BlockedThread{static_cast<ThreadId>(t), th.blocked_on,
+                                         th.status == ThreadStatus::Joining});
     }
     if (!all_finished) return RunStatus::Blocked;
 

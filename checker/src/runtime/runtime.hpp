@@ -43,7 +43,8 @@ public:
     /// waiting read), if any.
     struct BlockedThread {
         ThreadId thread;
-        std::optional<EventId> on;
+        std::optional<EventId> on;  ///< the waiting read (await, lock); none for assume/join
+        bool joining = false;       ///< waiting for another thread to finish
     };
     [[nodiscard]] const std::vector<BlockedThread>& blocked_threads() const { return blocked_; }
     /// Events replayed or added in the last run.
