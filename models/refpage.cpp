@@ -11,7 +11,9 @@
 ///   V5.3, V5.4  per-PTE counting with 3-bit wrapping counters (checked vs unchecked gets);
 ///   V5.5        v2 lifetime: munmap (zap + TLB flush, then fput) vs close() and a user CPU;
 ///               V5.5-fput-early drops the mapping's file reference before the TLB flush;
-///   V5.6        v2 with GUP taking references on the refpage (checked try_grab, or not).
+///   V5.6        v2 with GUP taking references on the refpage (checked try_grab, or not); GUP
+///               runs under mmap_lock on the VMA, whose vm_file keeps the owner reference, and
+///               its pins outlive munmap and close (the last put may be an unpin or ->release).
 ///
 /// Properties: "P1 lock ownership" (inline, holders of the page lock), "P1 VM_FAULT_LOCKED page
 /// locked" (the DEBUG_VM VM_BUG_ON_PAGE), "P2 mapcount truth" (final: PTEs map it =>
@@ -51,6 +53,7 @@ public:
             thread("C close(fd) (CPU2)", [this] { close_fd(); });
         } else {
             thread("G GUP (CPU1)", [this] { gup(); });
+            thread("M munmap (CPU0)", [this] { munmap_vma_only(); });
             thread("C close(fd) (CPU2)", [this] { close_fd(); });
         }
     }
@@ -257,6 +260,17 @@ private:
         mmap_lock_.unlock();
     }
 
+    /// M (V5.6): munmap() with no PTE or TLB state modelled (GUP's references do not depend
+    /// on them): detach the VMA under mmap_write_lock, then remove_vma() -> fput(vm_file).
+    void munmap_vma_only() {
+        label("[M1] munmap: mmap_write_lock; detach the VMA");
+        mmap_lock_.lock();
+        vma_.store(0, relaxed);
+        label("[M4] remove_vma: fput");
+        fput();
+        mmap_lock_.unlock();
+    }
+
     /// fput(): the last reference runs ->release(), which put_page()s the refpage.
     void fput() {
         if (atomic_dec_and_test(file_ref_)) {
@@ -265,32 +279,36 @@ private:
         }
     }
 
-    /// C: close(fd) drops the file descriptor's reference (v2), or the owner's page reference
-    /// (V5.6, where only GUP counts on the page).
+    /// C: close(fd) drops the file descriptor's reference (v2: V5.5 and V5.6).
     void close_fd() {
         label("[C1] close: fput");
-        if (v2_lifetime_) {
-            fput();
-        } else {
-            put_page();
-        }
+        fput();
     }
 
     // --- V5.6: GUP references on the refpage ---
 
-    /// G: follow_page_pte() returns the refpage like the zero page; GUP takes a reference
-    /// (try_grab_folio(): checked, or a plain get with gup_checked=0), later unpins them all.
+    /// G: __get_user_pages() under mmap_read_lock on a VMA found by find_vma(); the VMA's
+    /// vm_file holds the file, which holds the owner reference, so the page cannot be freed
+    /// under GUP's check-then-increment. follow_page_pte() returns the refpage like the zero
+    /// page and GUP takes a reference (try_grab_folio(): checked, or a plain get with
+    /// gup_checked=0); after mmap_read_unlock the caller unpins them all (unpin_user_pages()),
+    /// possibly after munmap and close.
     void gup() {
         int got = 0;
-        for (std::int64_t i = 0; i < param("gups"); ++i) {
-            label("[G1] follow_page_pte: try_grab_folio");
-            if (param("gup_checked") != 0) {
-                if (!try_get_page()) break;  // saturated: GUP fails
-            } else {
-                get_page();
+        label("[G0] get_user_pages: mmap_read_lock; find_vma");
+        mmap_lock_.lock();
+        if (vma_.load(relaxed) != 0) {
+            for (std::int64_t i = 0; i < param("gups"); ++i) {
+                label("[G1] follow_page_pte: try_grab_folio");
+                if (param("gup_checked") != 0) {
+                    if (!try_get_page()) break;  // saturated: GUP fails
+                } else {
+                    get_page();
+                }
+                ++got;
             }
-            ++got;
         }
+        mmap_lock_.unlock();
         for (int i = 0; i < got; ++i) {
             label("[G2] unpin_user_page: put_page");
             put_page();
@@ -309,7 +327,7 @@ MMCHECK_REGISTER_MODEL(
       {"V5.4", "v1 plus the unchecked fork path (get_page + page_dup_file_rmap)"},
       {"V5.5", "v2: zero-page-like refpage, lifetime from the struct file"},
       {"V5.5-fput-early", "v2 with munmap dropping the file reference before the TLB flush"},
-      {"V5.6", "v2 with GUP taking references on the refpage"}}),
+      {"V5.6", "v2 with GUP (under mmap_lock) taking references on the refpage, vs munmap and close"}}),
     ({{"lockers", 0, 0, 2, "V5.1/V5.2: other page-lock users"},
       {"handler_locks", 0, 0, 1, "V5.1/V5.2: 1 = the fault handler locks the page before VM_FAULT_LOCKED"},
       {"faults", 5, 0, 5, "V5.3/V5.4: refpage faults (checked)"},
