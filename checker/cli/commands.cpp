@@ -13,6 +13,7 @@
 #include "report/judgement.hpp"
 #include "report/outcome_table.hpp"
 #include "report/scenario.hpp"
+#include "report/statistics.hpp"
 #include "report/timeline.hpp"
 #include "report/trace.hpp"
 
@@ -164,7 +165,8 @@ std::string display(const fs::path& p) {
 }
 
 ordered_json stats_json(const ExploreResult& r) {
-    return ordered_json{{"complete", r.stats.complete}, {"blocked", r.stats.blocked}, {"events", r.stats.events},
+    return ordered_json{{"complete", r.stats.complete}, {"blocked", r.stats.blocked},
+                        {"violating", execution_counts(r).violating}, {"events", r.stats.events},
                         {"revisits", r.stats.revisits}, {"seconds", r.stats.seconds},
                         {"exhaustive", r.exhaustive},   {"limit_hit", r.limit_hit}};
 }
@@ -213,7 +215,7 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) {
     for (const auto& sc : scenarios) {
         Progress progress(sc.name, !s.quiet);
         const ScenarioRun run = run_scenario(sc, s, &progress);
-        progress.finish(run.result.stats, verdict_name(run.result.verdict));
+        progress.finish(run.result, verdict_name(run.result.verdict));
         const ExploreResult& r = run.result;
         if (r.verdict == Verdict::Violation) code = exit_code::kViolation;
         else if (r.verdict == Verdict::Bounded && code == exit_code::kOk) code = exit_code::kInconclusive;
@@ -242,7 +244,7 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) {
         std::cout << "verdict:  " << run.judgement.actual << "   (expected " << expectation_text(sc.expect)
                   << (run.judgement.status == CheckStatus::Pass ? ", as expected" : ", NOT as expected") << ")\n";
         if (s.quiet) continue;
-        std::cout << "explored: " << stats_text(r.stats);
+        std::cout << "explored: " << stats_text(execution_counts(r), r.stats);
         if (!r.exhaustive)
             std::cout << (r.limit_hit.empty() ? std::string(", stopped at the first violation") : ", stopped by limit " + r.limit_hit);
         else
@@ -302,7 +304,8 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
                                                                                    : "INCONCLUSIVE";
                 std::string line = status + std::string(13 - status.size(), ' ') + r.scenario +
                                    std::string(nw + 2 - r.scenario.size(), ' ') + r.judgement.actual;
-                line += "  [" + std::to_string(r.stats.executions()) + " executions]";
+                const std::uint64_t execs = execution_counts(r.stats, r.violating).total();
+                line += "  [" + std::to_string(execs) + (execs == 1 ? " execution]" : " executions]");
                 if (r.golden == GoldenStatus::New) line += "  (new counterexample " + r.trace_file + ")";
                 if (r.golden == GoldenStatus::Blessed) line += "  (counterexample updated: " + r.trace_file + ")";
                 std::cout << line << '\n';
@@ -326,6 +329,7 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
                 rec.expected = expectation_text(sc.expect);
                 rec.judgement = run.judgement;
                 rec.stats = run.result.stats;
+                rec.violating = execution_counts(run.result).violating;
                 rec.exhaustive = run.result.exhaustive;
                 rec.limit_hit = run.result.limit_hit;
                 if (!run.traces.empty()) {
@@ -402,14 +406,16 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
     }
     if (!s.quiet) {
         ExploreStats total;
+        ExecutionCounts counts;
         for (const auto& r : records) {
-            total.complete += r.stats.complete;
-            total.blocked += r.stats.blocked;
+            counts.complete += r.stats.complete;
+            counts.blocked += r.stats.blocked;
+            counts.violating += r.violating;
             total.events += r.stats.events;
         }
         total.seconds = seconds;
         std::cerr << "mmcheck: check: " << (code == 0 ? "ok" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
-                  << "; " << n << " scenarios, " << stats_text(total) << '\n';
+                  << "; " << n << " scenarios, " << stats_text(counts, total) << '\n';
     }
     return code;
 }

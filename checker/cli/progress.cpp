@@ -2,7 +2,6 @@
 /// \file Progress lines.
 #include "progress.hpp"
 
-#include <cstdio>
 #include <iostream>
 
 #include <unistd.h>
@@ -15,28 +14,14 @@ constexpr double kQuietStart = 2.0;
 /// Off a terminal, one line this often keeps CI logs alive without flooding them.
 constexpr double kPlainEvery = 5.0;
 
-std::string fixed(double v, int digits) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
-}
-
 }  // namespace
-
-std::string stats_text(const ExploreStats& s) {
-    std::string t = std::to_string(s.executions()) + " executions (" + std::to_string(s.complete) + " complete, " +
-                    std::to_string(s.blocked) + " blocked), " + std::to_string(s.events) + " events, " +
-                    fixed(s.seconds, 2) + " s";
-    if (s.seconds > 0) t += ", " + fixed(static_cast<double>(s.executions()) / s.seconds, 0) + " executions/s";
-    return t;
-}
 
 Progress::Progress(std::string name, bool enabled)
     : name_(std::move(name)), enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
 
 void Progress::update(const ExploreStats& s) {
     if (!enabled_ || s.seconds < kQuietStart) return;
-    const std::string line = "mmcheck: " + name_ + ": " + stats_text(s) + " ...";
+    const std::string line = "mmcheck: " + name_ + ": " + stats_text(execution_counts(s), s) + " ...";
     if (tty_) {
         std::cerr << "\r\033[K" << line << std::flush;
         drawn_ = true;
@@ -51,10 +36,10 @@ void Progress::clear() {
     drawn_ = false;
 }
 
-void Progress::finish(const ExploreStats& s, const std::string& verdict) {
+void Progress::finish(const ExploreResult& r, const std::string& verdict) {
     if (!enabled_) return;
     if (drawn_) std::cerr << "\r\033[K";
-    std::cerr << "mmcheck: " << name_ << ": " << verdict << "; " << stats_text(s) << '\n' << std::flush;
+    std::cerr << "mmcheck: " << name_ << ": " << verdict << "; " << stats_text(execution_counts(r), r.stats) << '\n' << std::flush;
     drawn_ = false;
 }
 

@@ -5,14 +5,12 @@
 #pragma once
 
 #include "explore/result.hpp"
+#include "report/statistics.hpp"
 
 #include <chrono>
 #include <string>
 
 namespace mmcheck::cli {
-
-/// "12 executions (10 complete, 2 blocked), 345 events, 0.12 s, 100 executions/s".
-std::string stats_text(const ExploreStats& s);
 
 class Progress {
 public:
@@ -23,8 +21,9 @@ public:
     void update(const ExploreStats& s);
     /// Erases a line drawn in place (before other output on the terminal).
     void clear();
-    /// Ends the progress display and writes the final statistics line.
-    void finish(const ExploreStats& s, const std::string& verdict);
+    /// Ends the progress display and writes the final statistics line (counting an execution
+    /// that a violation ended as "violating", see report/statistics.hpp).
+    void finish(const ExploreResult& r, const std::string& verdict);
 
     /// How often the explorer should call update().
     static constexpr double kInterval = 0.5;

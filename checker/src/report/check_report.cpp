@@ -98,7 +98,7 @@ nlohmann::ordered_json summary_json(const std::vector<CheckRecord>& records, dou
         e["detail"] = r.judgement.detail;
         e["exhaustive"] = r.exhaustive;
         e["limit_hit"] = r.limit_hit;
-        e["stats"] = ordered_json{{"complete", r.stats.complete}, {"blocked", r.stats.blocked},
+        e["stats"] = ordered_json{{"complete", r.stats.complete}, {"blocked", r.stats.blocked}, {"violating", r.violating},
                                   {"events", r.stats.events}, {"revisits", r.stats.revisits}};
         e["trace"] = r.trace_file.empty() ? ordered_json(nullptr) : ordered_json(r.trace_file);
         e["golden"] = golden_status_name(r.golden);

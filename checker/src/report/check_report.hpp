@@ -32,6 +32,7 @@ struct CheckRecord {
     std::string limit_hit;
     std::string trace_file;     ///< relative results path of the counterexample, or empty
     GoldenStatus golden = GoldenStatus::None;
+    std::uint64_t violating = 0;  ///< executions ended by a violation in a thread (report/statistics.hpp)
 };
 
 /// JUnit XML: one testsuite "mmcheck", one testcase per scenario; a mismatch is a <failure>,
