@@ -8,6 +8,7 @@ the classic litmus models), so tests neither read nor write the source tree's re
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -136,6 +137,28 @@ def case_run_violation(c):
     check(data["violation"]["message"] == "mp weak outcome", data["violation"])
     check(any(e["stale"] for e in data["events"]), "a stale read in the MP counterexample")
     check(c.read("results/litmus/mp-rlx.txt") in p.stdout, "the .txt is the printed timeline")
+
+
+def case_run_violating_counted(c):
+    # A check() that fails inside a thread ends its execution, which the engine counts neither
+    # as complete nor as blocked; the statistics must still count it ("violating"), never
+    # "explored: 0 executions". refpage V5.1 fails in the first execution, inside a thread.
+    c.write("scenarios/refpage/V5.1.json", json.dumps(scenario(
+        "refpage", "V5.1", {"violation": "check", "property": "P1 VM_FAULT_LOCKED page locked"})))
+    p = c.run("run", "refpage/V5.1", expect=VIOLATION)
+    pat = re.compile(r"(\d+) executions? \((\d+) complete, (\d+) blocked, (\d+) violating\)")
+    for where, text in (("stdout", p.stdout), ("stderr", p.stderr)):
+        m = pat.search(text)
+        check(m is not None, f"violating executions counted on {where}: {text}")
+        total, complete, blocked, violating = map(int, m.groups())
+        check(violating >= 1 and total == complete + blocked + violating, m.group(0))
+    check("explored: 0 executions" not in p.stdout, p.stdout)
+    doc = json.loads(c.run("run", "refpage/V5.1", "--format", "json", expect=VIOLATION).stdout)
+    check(doc["runs"][0]["stats"]["violating"] >= 1, doc["runs"][0]["stats"])
+    p = c.run("check", "refpage/V5.1", expect=OK)
+    check(" [0 executions]" not in p.stdout, p.stdout)
+    summary = json.loads(c.read("results/summary.json"))
+    check(summary["scenarios"][0]["stats"]["violating"] >= 1, summary["scenarios"][0])
 
 
 def case_run_json(c):
