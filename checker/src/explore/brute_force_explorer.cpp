@@ -80,22 +80,7 @@ AddStatus BruteForceExplorer::add_event(ThreadId t, const EventRequest& req) {
             g.co_insert_after(id, static_cast<int>(choose(n + 1)) - 1);
             break;
         }
-        case EventKind::Fence:
-            rc11::apply_fence_views(g, t, idx, e);
-            g.append(t, std::move(e));
-            break;
-        case EventKind::Spawn:
-            e.other = g.add_thread(req.spawn_name, true, EventId{static_cast<std::uint16_t>(t), idx});
-            g.append(t, std::move(e));
-            break;
-        case EventKind::Join: {
-            const auto& ev = g.thread_events(req.other);
-            e.rf = EventId{static_cast<std::uint16_t>(req.other), static_cast<std::uint16_t>(ev.size() - 1)};
-            rc11::apply_read_views(g, e);
-            g.append(t, std::move(e));
-            break;
-        }
-        case EventKind::End: g.append(t, std::move(e)); break;
+        default: append_choiceless(g, t, req, e); break;
     }
     if (rc11::reference_check(g)) return AddStatus::Abort;
     // Only a graph reached through a new choice is new territory: the replayed part of the
@@ -180,22 +165,7 @@ AddStatus ReplayExplorer::add_event(ThreadId t, const EventRequest& req) {
             g.co_insert_after(id, g.co_index(*d.co_after));
             break;
         }
-        case EventKind::Fence:
-            rc11::apply_fence_views(g, t, idx, e);
-            g.append(t, std::move(e));
-            break;
-        case EventKind::Spawn:
-            e.other = g.add_thread(req.spawn_name, true, EventId{static_cast<std::uint16_t>(t), idx});
-            g.append(t, std::move(e));
-            break;
-        case EventKind::Join: {
-            const auto& ev = g.thread_events(req.other);
-            e.rf = EventId{static_cast<std::uint16_t>(req.other), static_cast<std::uint16_t>(ev.size() - 1)};
-            rc11::apply_read_views(g, e);
-            g.append(t, std::move(e));
-            break;
-        }
-        case EventKind::End: g.append(t, std::move(e)); break;
+        default: append_choiceless(g, t, req, e); break;
     }
     if (auto bad = rc11::reference_check(g))
         throw ReplayError("replay: the recorded execution is not RC11-consistent for this model (" + *bad + ")");

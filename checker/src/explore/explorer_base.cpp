@@ -28,6 +28,28 @@ Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req) {
     return e;
 }
 
+bool append_choiceless(ExecutionGraph& g, ThreadId t, const EventRequest& req, Event& e) {
+    const auto idx = static_cast<std::uint16_t>(g.thread_size(t));
+    switch (req.kind) {
+        case EventKind::Fence: rc11::apply_fence_views(g, t, idx, e); break;
+        case EventKind::Spawn:
+            e.other = g.add_thread(req.spawn_name, true, EventId{static_cast<std::uint16_t>(t), idx});
+            break;
+        case EventKind::Join: {
+            // A join reads the joined thread's End: its last event (the runtime waits for it).
+            const auto& ev = g.thread_events(req.other);
+            e.rf = EventId{static_cast<std::uint16_t>(req.other), static_cast<std::uint16_t>(ev.size() - 1)};
+            rc11::apply_read_views(g, e);
+            break;
+        }
+        case EventKind::End: break;
+        case EventKind::Read:
+        case EventKind::Write: return false;
+    }
+    g.append(t, std::move(e));
+    return true;
+}
+
 bool read_writes_on(const Event& r, std::int64_t v) {
     if (r.has(kLock)) return v == 0;  // lock and trylock take a free mutex
     if (r.update) return (*r.update)(v).has_value();

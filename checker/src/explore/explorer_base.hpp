@@ -19,6 +19,10 @@ namespace mmcheck {
 /// An event for `req` at the end of thread t, views initialised from its po-predecessor.
 Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req);
 
+/// Appends an event that involves no choice (fence, spawn, join, end) with its views; returns
+/// false for reads and writes, which each explorer adds its own way.
+bool append_choiceless(ExecutionGraph& g, ThreadId t, const EventRequest& req, Event& e);
+
 /// Whether read `r` writes (is an exclusive RMW read) when it reads value v.
 bool read_writes_on(const Event& r, std::int64_t v);
 

@@ -86,24 +86,7 @@ AddStatus OptimalExplorer::add_event(ThreadId t, const EventRequest& req) {
     switch (req.kind) {
         case EventKind::Read: return add_read(t, std::move(e));
         case EventKind::Write: return add_write(t, std::move(e));
-        case EventKind::Fence:
-            rc11::apply_fence_views(g, t, static_cast<std::uint16_t>(g.thread_size(t)), e);
-            g.append(t, std::move(e));
-            return AddStatus::Ok;
-        case EventKind::Spawn: {
-            const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(g.thread_size(t))};
-            e.other = g.add_thread(req.spawn_name, true, id);
-            g.append(t, std::move(e));
-            return AddStatus::Ok;
-        }
-        case EventKind::Join: {
-            const auto& ev = g.thread_events(req.other);
-            e.rf = EventId{static_cast<std::uint16_t>(req.other), static_cast<std::uint16_t>(ev.size() - 1)};
-            rc11::apply_read_views(g, e);
-            g.append(t, std::move(e));
-            return AddStatus::Ok;
-        }
-        case EventKind::End: g.append(t, std::move(e)); return AddStatus::Ok;
+        default: append_choiceless(g, t, req, e); return AddStatus::Ok;
     }
     return AddStatus::Abort;
 }

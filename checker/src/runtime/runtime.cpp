@@ -401,15 +401,7 @@ void Runtime::lock(LocId mutex, SourceRef src) {
         threads_[t].blocked_on = id;
         stop_thread(t, ThreadStatus::Blocked);
     }
-    EventRequest w;
-    w.kind = EventKind::Write;
-    w.loc = mutex;
-    w.mode = Mode::Rlx;
-    w.value = 1;
-    w.flags = kRmwWrite | kLock;
-    w.op = "lock";
-    w.src = src;
-    next_event(w);
+    take_mutex(mutex, "lock", src);
 }
 
 bool Runtime::try_lock(LocId mutex, SourceRef src) {
@@ -424,16 +416,21 @@ bool Runtime::try_lock(LocId mutex, SourceRef src) {
     req.src = src;
     const Event& r = next_event(req);
     if (!r.has(kRmwRead)) return false;
+    take_mutex(mutex, "trylock", src);
+    return true;
+}
+
+void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src) {
+    // The write part of the lock's RMW: the mutex word becomes 1 (acquire is on the read).
     EventRequest w;
     w.kind = EventKind::Write;
     w.loc = mutex;
     w.mode = Mode::Rlx;
     w.value = 1;
     w.flags = kRmwWrite | kLock;
-    w.op = "trylock";
+    w.op = op;
     w.src = src;
     next_event(w);
-    return true;
 }
 
 void Runtime::unlock(LocId mutex, SourceRef src) {

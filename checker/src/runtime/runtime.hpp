@@ -99,6 +99,7 @@ private:
     void validate_replay(ThreadId t, const Event& e, const EventRequest& req) const;
     std::optional<ThreadId> pick_next();
     bool has_pending_rmw(ThreadId t) const;
+    void take_mutex(LocId mutex, const char* op, SourceRef src);
 
     const Program& program_;
     Driver& driver_;
