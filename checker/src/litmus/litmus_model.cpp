@@ -201,8 +201,8 @@ private:
             case PrimOp::SpinIsLocked: {
                 const auto& l = lock_at(address(*e.loc), e);
                 label(e.label);
-                // The lock word itself (1 while held): the mutex's location read as a relaxed
-                // load. The public API has no reader for a mutex, so this goes to the context.
+                // The lock word itself (1 while held), as mutex::is_locked() reads it, but
+                // through the context so the event carries the litmus file's line.
                 return detail::current_context().load(l.id(), MO::relaxed, SourceRef{t_.file.c_str(), e.pos.line}) != 0 ? 1 : 0;
             }
         }
