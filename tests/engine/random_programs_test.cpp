@@ -140,6 +140,8 @@ TEST_CASE("Small random programs can be swept for the first disagreement", "[.sw
         const Comparison c = compare(seed, max_threads, max_ops);
         const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (dt > 0.5) std::printf("seed %u took %.1f s\n", seed, dt);
+        if ((seed - first + 1) % 50 == 0) std::printf("%u programs agree so far\n", seed - first + 1);
+        std::fflush(stdout);
         if (!c.ok) {
             std::printf("%s\n", c.why.c_str());
             ++shown;
