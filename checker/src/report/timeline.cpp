@@ -86,6 +86,8 @@ std::string event_cell_text(const Trace& t, const TraceEvent& e) {
             const TraceEvent* w = rmw_partner(t, e);
             if (e.has(kLock)) {
                 s += "lock(" + loc + ")";
+                // The mutex was held: the thread waits here (for ever, if nothing unlocks it).
+                if (e.has(kBlocked)) s += " (waits: held)";
             } else {
                 s += loc + "." + e.op + "(" + mo + ") = " + std::to_string(e.value_read.value_or(0));
                 if (w != nullptr && w->value_written) s += " -> " + std::to_string(*w->value_written);
