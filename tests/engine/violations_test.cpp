@@ -297,3 +297,90 @@ TEST_CASE("Exploration order is deterministic", "[core][violations]") {
     explore(program_of<AbBa>(), b);
     CHECK(first == second);
 }
+
+namespace {
+
+// Collect-all mode: thread 0's two checks fail in different executions, one of which needs
+// thread 1's write to revisit thread 0's read after the first failure.
+struct TwoFailures : Model {
+    atomic<int> x{"x", 0};
+    void threads() override {
+        thread("P0", [this] {
+            const int r = x.load(relaxed);
+            check(r == 1, "read 0");
+            check(false, "read 1");
+        });
+        thread("P1", [this] { x.store(1, relaxed); });
+    }
+};
+
+// A race between a spawned thread and its parent, and a third thread whose behaviour depends
+// on the order of writes: the race must not hide its other executions.
+struct SpawnRace : Model {
+    var<int> d{"d", 0};
+    atomic<int> x{"x", 0};
+    void threads() override {
+        thread("parent", [this] {
+            spawn("child", [this] { d = 1; });
+            d = 2;
+            x.store(1, relaxed);
+        });
+        thread("other", [this] { x.store(2, relaxed); });
+    }
+};
+
+struct ThrowsInThreads : Model {
+    void threads() override { throw std::runtime_error("boom in threads()"); }
+};
+
+// Thread 0 spins (livelock); thread 1 has a real violation.
+struct SpinAndFail : Model {
+    atomic<int> x{"x", 0};
+    void threads() override {
+        thread("spin", [this] {
+            while (x.load(relaxed) == 0) {
+            }
+        });
+        thread("fail", [this] { check(false, "real violation"); });
+    }
+};
+
+}  // namespace
+
+TEST_CASE("Collecting all violations keeps exploring the other threads of a violating run", "[core][violations]") {
+    const ExploreResult r = explore(program_of<TwoFailures>(), all_violations());
+    CHECK(r.verdict == Verdict::Violation);
+    CHECK(r.stats.complete == 0);
+    std::vector<std::string> messages;
+    for (const auto& v : r.violations) messages.push_back(v.message);
+    std::sort(messages.begin(), messages.end());
+    CHECK(messages == std::vector<std::string>{"read 0", "read 1"});
+}
+
+TEST_CASE("A race stops only its thread, and brute force agrees on the rest", "[core][violations]") {
+    const ExploreResult fast = explore(program_of<SpawnRace>(), all_violations());
+    const ExploreResult brute = explore_brute_force(program_of<SpawnRace>(), all_violations());
+    CHECK(fast.verdict == Verdict::Violation);
+    CHECK(brute.verdict == Verdict::Violation);
+    REQUIRE(!fast.violations.empty());
+    CHECK(fast.violations[0].kind == ViolationKind::Race);
+    CHECK(fast.stats.complete == brute.stats.complete);
+    CHECK(fast.stats.blocked == brute.stats.blocked);
+}
+
+TEST_CASE("An exception while setting up the model is a violation, not a crash", "[core][violations]") {
+    const ExploreResult r = explore(program_of<ThrowsInThreads>(), ExploreOptions{});
+    CHECK(r.verdict == Verdict::Violation);
+    REQUIRE(r.violations.size() == 1);
+    CHECK(r.violations[0].kind == ViolationKind::Exception);
+}
+
+TEST_CASE("A livelock in one thread does not hide a real violation in another", "[core][violations]") {
+    ExploreOptions o;
+    o.max_events_per_thread = 20;
+    const ExploreResult r = explore(program_of<SpinAndFail>(), o);
+    CHECK(r.verdict == Verdict::Violation);
+    bool found = false;
+    for (const auto& v : r.violations) found = found || v.message == "real violation";
+    CHECK(found);
+}

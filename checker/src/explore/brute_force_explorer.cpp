@@ -87,7 +87,8 @@ AddStatus BruteForceExplorer::add_event(ThreadId t, const EventRequest& req) {
     // path rebuilds graphs expanded before.
     if (pos_ >= replay_len_ && !expanded_.insert(std::hash<std::string>{}(canonical_text(g))).second)
         return AddStatus::Abort;
-    return AddStatus::Ok;
+    const EventId id{static_cast<std::uint16_t>(t), idx};
+    return check_race(id) ? AddStatus::StopThread : AddStatus::Ok;
 }
 
 bool BruteForceExplorer::next_execution() {
@@ -169,13 +170,7 @@ AddStatus ReplayExplorer::add_event(ThreadId t, const EventRequest& req) {
     }
     if (auto bad = rc11::reference_check(g))
         throw ReplayError("replay: the recorded execution is not RC11-consistent for this model (" + *bad + ")");
-    if (g.location(g.event(EventId{static_cast<std::uint16_t>(t), idx}).loc).kind == LocKind::Plain &&
-        (req.kind == EventKind::Read || req.kind == EventKind::Write)) {
-        if (auto other = rc11::find_race(g, EventId{static_cast<std::uint16_t>(t), idx})) {
-            report_race(EventId{static_cast<std::uint16_t>(t), idx}, *other);
-            return AddStatus::Abort;
-        }
-    }
+    if (check_race(EventId{static_cast<std::uint16_t>(t), idx})) return AddStatus::StopThread;
     return AddStatus::Ok;
 }
 

@@ -60,7 +60,7 @@ void set_read_from(ExecutionGraph& g, EventId id, EventId w, bool spurious) {
     Event& r = g.event(id);
     r.rf = w;
     r.value = g.write_value(w);
-    r.flags &= static_cast<std::uint16_t>(~(kRmwRead | kSpurious | kBlocked));
+    r.flags &= static_cast<std::uint16_t>(~(kRmwRead | kSpurious | kBlocked | kStopHere));
     const bool conditional = r.has(kUpdate) || r.has(kLock);
     const bool writes = !spurious && read_writes_on(r, r.value);
     if (writes) r.flags |= kRmwRead;
@@ -88,6 +88,12 @@ const char* ExplorerBase::intern(std::string_view s) {
 
 void ExplorerBase::report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
                                     SourceRef src, const Outcome* outcome) {
+    // Collecting all violations: the same failure (kind, message, thread, source line) shows
+    // in many executions that share its prefix; report it once.
+    for (const auto& v : result_.violations)
+        if (v.kind == kind && v.message == message && v.thread == thread && v.src.line == src.line &&
+            std::string_view(v.src.file) == src.file)
+            return;
     Violation v = make_violation(graph(), kind, std::move(message), thread, src);
     if (outcome != nullptr) {
         v.outcome = *outcome;
@@ -96,21 +102,30 @@ void ExplorerBase::report_violation(ViolationKind kind, std::string message, std
     v.execution = result_.stats.executions() + 1;
     result_.violations.push_back(std::move(v));
     if (kind == ViolationKind::Livelock) {
+        // The event bound cut one branch: exploration goes on, and the run ends bounded.
         result_.limit_hit = "livelock";
         result_.exhaustive = false;
+        return;
     }
     if (options_.stop_at_first_violation) stop_ = true;
 }
 
-void ExplorerBase::report_race(EventId e, EventId other) {
-    const auto& g = graph();
-    const Event& ev = g.event(e);
-    std::string msg = "data race on '" + g.location(ev.loc).name + "' between thread '" +
-                      g.thread(e.thread).name + "' and thread '" + g.thread(other.thread).name + "'";
+bool ExplorerBase::check_race(EventId e) {
+    auto& g = graph();
+    Event& ev = g.event(e);
+    if ((!ev.is_read() && !ev.is_write()) || g.location(ev.loc).kind != LocKind::Plain) return false;
+    const auto other = rc11::find_race(g, e);
+    if (!other) return false;
+    ev.flags |= kStopHere;
+    std::string msg = "data race on '" + g.location(ev.loc).name + "' between thread '" + g.thread(e.thread).name +
+                      "' and thread '" + g.thread(other->thread).name + "'";
+    const std::size_t before = result_.violations.size();
     report_violation(ViolationKind::Race, std::move(msg), e.thread, ev.src, nullptr);
-    auto& v = result_.violations.back();
-    v.event = e;
-    v.other = other;
+    if (result_.violations.size() > before) {
+        result_.violations.back().event = e;
+        result_.violations.back().other = *other;
+    }
+    return true;
 }
 
 void ExplorerBase::classify_blocked(const Runtime& rt) {
@@ -167,7 +182,8 @@ ExploreResult ExplorerBase::run() {
         const RunStatus st = rt.run_once();
         ++runs;
         result_.stats.events += rt.events_in_run();
-        if (st != RunStatus::Aborted && accept_execution(st)) {
+        // Aborted and violating runs are not executions to count: the violation is recorded.
+        if ((st == RunStatus::Complete || st == RunStatus::Blocked) && accept_execution(st)) {
             if (options_.on_execution) options_.on_execution(graph(), st == RunStatus::Blocked);
             if (st == RunStatus::Complete) {
                 ++result_.stats.complete;

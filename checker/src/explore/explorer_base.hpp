@@ -40,6 +40,7 @@ public:
 
     void report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
                           SourceRef src, const Outcome* outcome) override;
+    [[nodiscard]] bool stopping() const override { return stop_; }
     const char* intern(std::string_view s) override;
 
 protected:
@@ -48,9 +49,9 @@ protected:
     /// Called when a run ends complete or blocked, before the execution is counted. Returns
     /// false to not count it (the brute-force explorer counts each distinct graph once).
     virtual bool accept_execution(RunStatus) { return true; }
-    /// Records a race between `e` and `other` in the current graph.
-    void report_race(EventId e, EventId other);
-    [[nodiscard]] bool stopping() const { return stop_; }
+    /// If `e` (just given its rf) races, records the race and marks `e` so that its thread
+    /// stops there in this and later runs. Returns whether it races.
+    bool check_race(EventId e);
 
     const Program& program_;
     const ExploreOptions& options_;

@@ -71,7 +71,6 @@ private:
     bool all_maximal(const ExecutionGraph& g, EventId r, EventId a) const;
     bool apply(const WorkItem& it);
     bool apply_revisit(const WorkItem& it);
-    bool raced(EventId e);
 
     std::vector<Frame> frames_;
     bool has_sc_ = false;  // once a seq_cst event exists, every choice is checked against psc
@@ -135,7 +134,7 @@ AddStatus OptimalExplorer::add_read(ThreadId t, Event e) {
     }
     if (first == opts.end()) return AddStatus::Abort;
     set_read_from(g, id, first->w, first->spurious);
-    return raced(id) ? AddStatus::Abort : AddStatus::Ok;
+    return check_race(id) ? AddStatus::StopThread : AddStatus::Ok;
 }
 
 std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, int lb) {
@@ -189,7 +188,7 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
     const std::uint32_t stamp = g.event(id).stamp;
     for (std::size_t k = pos.size(); k-- > 1;)
         work.push_back(WorkItem{ItemKind::CoPosition, false, stamp, id, EventId{}, pos[k]});
-    return raced(id) ? AddStatus::Abort : AddStatus::Ok;
+    return check_race(id) ? AddStatus::StopThread : AddStatus::Ok;
 }
 
 bool OptimalExplorer::maximal(const ExecutionGraph& g, EventId e, EventId a, const View& porf_a) const {
@@ -252,23 +251,16 @@ void OptimalExplorer::push_revisits(EventId a) {
     }
 }
 
-bool OptimalExplorer::raced(EventId e) {
-    const ExecutionGraph& g = graph();
-    if (g.location(g.event(e).loc).kind != LocKind::Plain) return false;
-    if (auto other = rc11::find_race(g, e)) {
-        report_race(e, *other);
-        return true;
-    }
-    return false;
-}
-
 bool OptimalExplorer::apply(const WorkItem& it) {
     ExecutionGraph& g = graph();
     switch (it.kind) {
         case ItemKind::ReadFrom:
             g.cut_to_stamp(it.cut);
             set_read_from(g, it.event, it.target, it.spurious);
-            return !raced(it.event);
+            // A race here is recorded and its thread stops at the read when the run replays
+            // it; the other threads still run, for the revisits their writes may make.
+            check_race(it.event);
+            return true;
         case ItemKind::Moot: {
             // The RMW reads a write another RMW took (ATOMICITY fails), so no execution
             // follows; but its write revisits the other RMW, reaching the other order of the
@@ -342,7 +334,8 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
         nf.work.push_back(WorkItem{ItemKind::CoPosition, false, cut, a, EventId{}, pos[k]});
     frames_.push_back(std::move(nf));
     ++result_.stats.revisits;
-    return !raced(r);
+    check_race(r);
+    return true;
 }
 
 bool OptimalExplorer::next_execution() {

@@ -36,8 +36,9 @@ struct EventRequest {
 
 /// What add_event tells the runtime.
 enum class AddStatus : std::uint8_t {
-    Ok,     ///< the event is in the graph; the thread goes on
-    Abort,  ///< the driver recorded a violation or found no consistent choice: end this run
+    Ok,          ///< the event is in the graph; the thread goes on
+    StopThread,  ///< the event is in the graph and is a violation (a race): the thread stops
+    Abort,       ///< no consistent choice (or nothing more to learn): end this run
 };
 
 class Driver {
@@ -54,6 +55,9 @@ public:
     /// True when the driver chooses the thread of every new event itself (brute force, replay);
     /// otherwise the runtime runs the lowest-numbered runnable thread.
     [[nodiscard]] virtual bool picks_threads() const { return false; }
+    /// True once exploration will stop (the first violation, by default): a run can end at
+    /// once instead of letting its other threads go on.
+    [[nodiscard]] virtual bool stopping() const = 0;
     /// With picks_threads(): which of `ready` (threads about to add a new event, ascending)
     /// adds next; nullopt ends the run (the driver has no use for more events).
     virtual std::optional<ThreadId> pick_thread(const std::vector<ThreadId>& ready) { return ready.front(); }

@@ -175,17 +175,15 @@ void Runtime::resume(ThreadId t) {
                     aborted_ = true;
                     nondeterminism_ = std::current_exception();
                 } catch (const std::exception& ex) {
-                    threads_[t].status = ThreadStatus::Finished;
                     driver_.report_violation(ViolationKind::Exception,
                                              std::string("exception in model code: ") + ex.what(), t,
                                              SourceRef{}, nullptr);
-                    aborted_ = true;
+                    mark_violated(t);
                 } catch (...) {
-                    threads_[t].status = ThreadStatus::Finished;
                     driver_.report_violation(ViolationKind::Exception,
                                              "exception in model code (not a std::exception)", t,
                                              SourceRef{}, nullptr);
-                    aborted_ = true;
+                    mark_violated(t);
                 }
                 return std::move(threads_[t].caller);
             });
@@ -258,6 +256,9 @@ const Event& Runtime::next_event(EventRequest& req) {
         ++th.next;
         ++events_in_run_;
         th.label_text.clear();
+        // The explorer found a race at this event when it chose its rf: the access is
+        // undefined behaviour, so the thread goes no further (the race is already reported).
+        if (e.has(kStopHere)) stop_violated(t);
         return e;
     }
     if (th.next >= options_.max_events_per_thread) {
@@ -266,8 +267,7 @@ const Event& Runtime::next_event(EventRequest& req) {
                                      std::to_string(options_.max_events_per_thread) +
                                      " events: it may spin forever (use await() for waiting)",
                                  t, req.src, nullptr);
-        aborted_ = true;
-        stop_thread(t, ThreadStatus::Finished);
+        stop_violated(t);
     }
     const bool rmw_write = (req.flags & kRmwWrite) != 0;
     if (driver_.picks_threads() && !rmw_write) {
@@ -277,9 +277,12 @@ const Event& Runtime::next_event(EventRequest& req) {
     }
     if (!threads_[t].label_text.empty()) req.label = driver_.intern(threads_[t].label_text);
     threads_[t].label_text.clear();
-    if (driver_.add_event(t, req) == AddStatus::Abort) {
-        aborted_ = true;
-        stop_thread(t, ThreadStatus::Finished);
+    switch (driver_.add_event(t, req)) {
+        case AddStatus::Ok: break;
+        case AddStatus::StopThread: stop_violated(t);
+        case AddStatus::Abort:
+            aborted_ = true;
+            stop_thread(t, ThreadStatus::Finished);
     }
     ThreadState& th2 = threads_[t];
     const std::uint16_t idx = th2.next++;
@@ -456,8 +459,21 @@ void Runtime::check(bool ok, std::string_view message, SourceRef src) {
     }
     const ThreadId t = self();
     driver_.report_violation(ViolationKind::Check, std::string(message), t, src, nullptr);
-    aborted_ = true;
-    stop_thread(t, ThreadStatus::Finished);
+    stop_violated(t);
+}
+
+void Runtime::mark_violated(ThreadId t) {
+    // With stop-at-first the run ends here. Otherwise only this thread stops: the others run
+    // on, because their writes may revisit earlier reads, and the executions reached that
+    // way must not be lost. The run itself counts as violating, not complete.
+    if (driver_.stopping()) aborted_ = true;
+    else violated_ = true;
+    threads_[t].status = ThreadStatus::Stopped;
+}
+
+void Runtime::stop_violated(ThreadId t) {
+    mark_violated(t);
+    stop_thread(t, ThreadStatus::Stopped);
 }
 
 void Runtime::assume(bool ok, SourceRef) {
@@ -521,6 +537,7 @@ void Runtime::observe(std::string_view name, std::int64_t value) {
 
 RunStatus Runtime::run_once() {
     aborted_ = false;
+    violated_ = false;
     final_assume_failed_ = false;
     final_failure_.reset();
     priority_ = false;
@@ -542,8 +559,19 @@ RunStatus Runtime::run_once() {
         }
     } reset{this};
 
-    model_ = program_.make();
-    model_->threads();
+    try {
+        model_ = program_.make();
+        model_->threads();
+    } catch (const Nondeterminism&) {
+        throw;
+    } catch (const std::exception& ex) {
+        // Model code failing before any thread runs (constructor, threads(), too many
+        // threads) is still the model's exception, reported like one thrown in a thread.
+        driver_.report_violation(ViolationKind::Exception,
+                                 std::string("exception while setting up the model: ") + ex.what(),
+                                 std::nullopt, SourceRef{}, nullptr);
+        return RunStatus::Aborted;
+    }
     if (first_run_) first_run_ = false;
 
     while (auto t = pick_next()) {
@@ -552,6 +580,7 @@ RunStatus Runtime::run_once() {
     }
     if (nondeterminism_) std::rethrow_exception(nondeterminism_);
     if (aborted_) return RunStatus::Aborted;
+    if (violated_) return RunStatus::Violated;
 
     bool all_finished = true;
     for (std::size_t t = 0; t < threads_.size(); ++t) {
@@ -572,7 +601,7 @@ RunStatus Runtime::run_once() {
         driver_.report_violation(ViolationKind::Exception,
                                  std::string("exception in final(): ") + ex.what(), std::nullopt,
                                  SourceRef{}, &outcome_);
-        return RunStatus::Aborted;
+        return RunStatus::Violated;
     }
     in_final_ = false;
     std::sort(outcome_.begin(), outcome_.end());

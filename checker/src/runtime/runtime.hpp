@@ -21,7 +21,8 @@ namespace mmcheck {
 enum class RunStatus : std::uint8_t {
     Complete,  ///< every thread finished; final() ran
     Blocked,   ///< some thread is blocked (assume, await, lock, join) and nothing else can run
-    Aborted,   ///< the driver or a violation ended the run early
+    Aborted,   ///< the driver ended the run early (inconsistent choice, stop at first violation)
+    Violated,  ///< a thread stopped at a violation; the others ran on (collect-all mode)
 };
 
 /// Reusable fiber stacks: allocating a stack per thread per execution would dominate the
@@ -74,7 +75,7 @@ public:
     bool in_final() const override { return in_final_; }
 
 private:
-    enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining };
+    enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped };
     struct ThreadState {
         std::function<void()> body;
         boost::context::fiber fiber;   ///< the thread's own context
@@ -92,6 +93,8 @@ private:
     void resume(ThreadId t);
     void suspend(ThreadId t);            // back to the scheduler; returns when resumed
     [[noreturn]] void stop_thread(ThreadId t, ThreadStatus status);
+    void mark_violated(ThreadId t);             // a violation in thread t: stop it (or the run)
+    [[noreturn]] void stop_violated(ThreadId t);
     ThreadId self() const;
     /// Makes sure the thread's next event exists (replaying or asking the driver) and
     /// returns it; ends the thread's run on abort.
@@ -112,6 +115,7 @@ private:
     std::size_t locations_seen_ = 0;
     bool first_run_ = true;
     bool aborted_ = false;
+    bool violated_ = false;
     bool in_final_ = false;
     bool tearing_down_ = false;       // fibers unwinding: model API calls do nothing
     bool priority_ = false;           // running a thread to complete a revisited RMW
