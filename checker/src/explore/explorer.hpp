@@ -4,6 +4,8 @@
 #pragma once
 
 #include "explore/result.hpp"
+#include "runtime/driver.hpp"
+#include "runtime/program.hpp"
 
 #include <mmcheck/model.hpp>
 
@@ -14,13 +16,6 @@
 #include <string>
 
 namespace mmcheck {
-
-/// A model instance to explore: how to build it, and the variant and parameters it sees.
-struct Program {
-    std::string variant = "default";
-    std::map<std::string, std::int64_t, std::less<>> params;
-    std::function<std::unique_ptr<Model>()> make;
-};
 
 struct ExploreOptions {
     bool stop_at_first_violation = true;
@@ -49,8 +44,8 @@ ExploreResult replay(const Program& program, const std::vector<Decision>& decisi
                      const ExploreOptions& options);
 
 /// The model does not match a replay token.
-struct ReplayError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+struct ReplayError : DriverError {
+    using DriverError::DriverError;
 };
 
 }  // namespace mmcheck

@@ -175,7 +175,7 @@ bool ExplorerBase::limits_hit() {
 
 ExploreResult ExplorerBase::run() {
     start_ = last_progress_ = std::chrono::steady_clock::now();
-    Runtime rt(program_, *this, options_);
+    Runtime rt(program_, *this, options_.max_events_per_thread);
     bool more = true;
     std::uint64_t runs = 0;
     while (more && !stop_) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "graph/execution_graph.hpp"
+#include "runtime/violation_kind.hpp"
 
 #include <cstdint>
 #include <map>
@@ -15,15 +16,6 @@
 
 namespace mmcheck {
 
-/// The kinds of violation (closed set; the CLI and scenarios name them by these strings).
-enum class ViolationKind : std::uint8_t {
-    Check,      ///< a check() failed ("check")
-    Race,       ///< a data race on a var<T> ("race")
-    Deadlock,   ///< threads wait for mutexes that are never released ("deadlock")
-    Stuck,      ///< a thread awaits a condition that can never become true ("stuck")
-    Exception,  ///< model code threw ("exception")
-    Livelock,   ///< a thread exceeded its event bound ("livelock"; makes the run bounded)
-};
 const char* violation_kind_name(ViolationKind k);
 std::optional<ViolationKind> parse_violation_kind(std::string_view s);
 
@@ -34,9 +26,6 @@ enum class Verdict : std::uint8_t {
     Bounded,    ///< a limit stopped exploration first and nothing was found: inconclusive
 };
 const char* verdict_name(Verdict v);
-
-/// Final values observed by Model::final(), sorted by name: one row of an outcome table.
-using Outcome = std::vector<std::pair<std::string, std::int64_t>>;
 
 /// One step of a replay token, in the order the events were added (stamp order, which extends
 /// po ∪ rf): which thread adds its next event, and for a read the write it reads from, for a

@@ -4,11 +4,12 @@
 /// calls add_event(), and the driver decides what a read reads and where a write goes.
 #pragma once
 
-#include "explore/result.hpp"
 #include "graph/execution_graph.hpp"
+#include "runtime/violation_kind.hpp"
 
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,12 @@ enum class AddStatus : std::uint8_t {
     Ok,          ///< the event is in the graph; the thread goes on
     StopThread,  ///< the event is in the graph and is a violation (a race): the thread stops
     Abort,       ///< no consistent choice (or nothing more to learn): end this run
+};
+
+/// A failure of the driver itself (e.g. a replay token the model no longer matches), thrown
+/// from add_event; the runtime lets it through to the caller instead of blaming the model.
+struct DriverError : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 class Driver {

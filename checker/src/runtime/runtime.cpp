@@ -82,8 +82,9 @@ struct PooledStack {
 };
 }  // namespace
 
-Runtime::Runtime(const Program& program, Driver& driver, const ExploreOptions& options)
-    : program_(program), driver_(driver), options_(options), stacks_(std::make_unique<StackPool>()) {
+Runtime::Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread)
+    : program_(program), driver_(driver), max_events_per_thread_(max_events_per_thread),
+      stacks_(std::make_unique<StackPool>()) {
     threads_.reserve(kMaxThreads);  // fibers index threads_ across spawns: never reallocate
 }
 
@@ -168,7 +169,7 @@ void Runtime::resume(ThreadId t) {
                     threads_[t].status = ThreadStatus::Finished;
                     aborted_ = true;
                     nondeterminism_ = std::current_exception();
-                } catch (const ReplayError&) {
+                } catch (const DriverError&) {
                     // The driver's own failure, not the model's: leave the fiber and rethrow
                     // from run_once().
                     threads_[t].status = ThreadStatus::Finished;
@@ -261,10 +262,10 @@ const Event& Runtime::next_event(EventRequest& req) {
         if (e.has(kStopHere)) stop_violated(t);
         return e;
     }
-    if (th.next >= options_.max_events_per_thread) {
+    if (th.next >= max_events_per_thread_) {
         driver_.report_violation(ViolationKind::Livelock,
                                  "thread '" + g.thread(t).name + "' exceeded " +
-                                     std::to_string(options_.max_events_per_thread) +
+                                     std::to_string(max_events_per_thread_) +
                                      " events: it may spin forever (use await() for waiting)",
                                  t, req.src, nullptr);
         stop_violated(t);

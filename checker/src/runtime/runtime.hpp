@@ -5,8 +5,8 @@
 /// goes to the Driver.
 #pragma once
 
-#include "explore/explorer.hpp"
 #include "runtime/driver.hpp"
+#include "runtime/program.hpp"
 
 #include <boost/context/fiber.hpp>
 
@@ -31,7 +31,8 @@ class StackPool;
 
 class Runtime final : public ExecutionContext {
 public:
-    Runtime(const Program& program, Driver& driver, const ExploreOptions& options);
+    /// `max_events_per_thread`: the event bound beyond which a thread is reported as a livelock.
+    Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread);
     ~Runtime() override;
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
@@ -106,7 +107,7 @@ private:
 
     const Program& program_;
     Driver& driver_;
-    const ExploreOptions& options_;
+    std::uint32_t max_events_per_thread_;
     std::unique_ptr<StackPool> stacks_;
     std::unique_ptr<Model> model_;
     std::vector<ThreadState> threads_;
