@@ -5,6 +5,7 @@
 #include <boost/context/protected_fixedsize_stack.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace mmcheck {
@@ -238,11 +239,17 @@ void Runtime::validate_replay(ThreadId t, const Event& e, const EventRequest& re
     bool same = e.kind == req.kind;
     if (same && (e.is_read() || e.is_write())) same = e.loc == req.loc;
     if (same && e.is_write() && !e.has(kRmwWrite)) same = e.value == req.value;
-    if (same && e.kind == EventKind::Fence) same = e.mode == req.mode;
+    // The same operation with the same orders: a conditional read's effective order depends
+    // on the value read, so its declared success and failure orders are compared instead.
+    const bool conditional = e.has(kUpdate) || e.has(kLock);
+    if (same && !conditional && !e.has(kRmwWrite)) same = e.mode == req.mode;
+    if (same && conditional) same = e.succ_mode == req.mode && e.fail_mode == req.fail_mode;
+    if (same) same = (e.flags & (kAwait | kLock | kUnlock | kUpdate)) == (req.flags & (kAwait | kLock | kUnlock | kUpdate));
+    if (same) same = std::strcmp(e.op, req.op) == 0;
     if (!same) {
         throw Nondeterminism("model is not deterministic: thread " + std::to_string(t) + " event " +
                              std::to_string(threads_[t].next) + " was a " + kind_name(e.kind) +
-                             " and is now a " + kind_name(req.kind) +
+                             " and is now a " + kind_name(req.kind) + " (" + e.op + " vs " + req.op + ")" +
                              " (model code must depend only on values it reads through mmcheck)");
     }
 }
@@ -573,7 +580,13 @@ RunStatus Runtime::run_once() {
                                  std::nullopt, SourceRef{}, nullptr);
         return RunStatus::Aborted;
     }
-    if (first_run_) first_run_ = false;
+    if (first_run_) {
+        first_run_ = false;
+        threads_declared_first_run_ = declared_threads_;
+    } else if (declared_threads_ != threads_declared_first_run_) {
+        throw Nondeterminism("model is not deterministic: it declared " + std::to_string(declared_threads_) +
+                             " threads, and " + std::to_string(threads_declared_first_run_) + " before");
+    }
 
     while (auto t = pick_next()) {
         resume(*t);

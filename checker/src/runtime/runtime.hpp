@@ -113,6 +113,7 @@ private:
     std::vector<ThreadState> threads_;
     std::vector<ThreadId> running_;  // stack of threads running (top = current)
     std::size_t declared_threads_ = 0;
+    std::size_t threads_declared_first_run_ = 0;
     std::size_t locations_seen_ = 0;
     bool first_run_ = true;
     bool aborted_ = false;
