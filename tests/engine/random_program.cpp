@@ -27,6 +27,7 @@ public:
             names_.push_back("x" + std::to_string(l));
             locs_.push_back(atomic<int>(names_.back(), 0));
         }
+        plain_.emplace_back("d", 0);
         regs_.resize(spec_->threads.size());
         for (std::size_t t = 0; t < spec_->threads.size(); ++t) regs_[t].assign(spec_->threads[t].size(), -1);
     }
@@ -41,6 +42,7 @@ public:
             for (std::size_t i = 0; i < regs_[t].size(); ++i)
                 observe(std::to_string(t) + ":r" + std::to_string(i), regs_[t][i]);
         for (std::size_t l = 0; l < locs_.size(); ++l) observe(names_[l], locs_[l].load());
+        observe("d", plain_[0].get());
     }
 
 private:
@@ -68,6 +70,8 @@ private:
                     break;
                 }
                 case RandomOp::Fence: fence(op.order); break;
+                case RandomOp::PlainLoad: r = plain_[0].get(); break;
+                case RandomOp::PlainStore: plain_[0].set(op.a); break;
                 case RandomOp::Await: {
                     const int want = op.a;
                     r = x.await([want](int v) { return v == want; }, op.order);
@@ -82,6 +86,7 @@ private:
     std::shared_ptr<const RandomSpec> spec_;
     std::vector<std::string> names_;
     std::vector<atomic<int>> locs_;
+    std::vector<var<int>> plain_;  // one non-atomic location: races are part of the comparison
     std::vector<std::vector<long long>> regs_;
 };
 
@@ -93,7 +98,7 @@ std::string RandomSpec::describe() const {
     for (std::size_t t = 0; t < threads.size(); ++t) {
         os << "P" << t << ":";
         for (const auto& op : threads[t]) {
-            static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await"};
+            static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await", "pld", "pst"};
             os << ' ' << (op.only_if_last_nonzero ? "?" : "") << names[op.kind] << '.' << order_name(op.order);
             if (op.kind == RandomOp::Cas || op.kind == RandomOp::CasWeak) os << '/' << order_name(op.failure);
             if (op.kind != RandomOp::Fence) os << "(x" << op.loc << ',' << op.a << ',' << op.b << ')';
@@ -117,14 +122,16 @@ RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max
         if (static_cast<int>(th.size()) >= max_ops) continue;
         RandomOp op;
         const int k = pick(0, 99);
-        op.kind = k < 30 ? RandomOp::Load
-                  : k < 58 ? RandomOp::Store
-                  : k < 66 ? RandomOp::FetchAdd
-                  : k < 72 ? RandomOp::Exchange
-                  : k < 80 ? RandomOp::Cas
-                  : k < 85 ? RandomOp::CasWeak
-                  : k < 96 ? RandomOp::Fence
-                           : RandomOp::Await;
+        op.kind = k < 27 ? RandomOp::Load
+                  : k < 52 ? RandomOp::Store
+                  : k < 60 ? RandomOp::FetchAdd
+                  : k < 66 ? RandomOp::Exchange
+                  : k < 74 ? RandomOp::Cas
+                  : k < 79 ? RandomOp::CasWeak
+                  : k < 90 ? RandomOp::Fence
+                  : k < 94 ? RandomOp::Await
+                  : k < 97 ? RandomOp::PlainLoad
+                           : RandomOp::PlainStore;
         op.loc = pick(0, s.locations - 1);
         op.a = pick(0, 2);
         op.b = pick(1, 2);
@@ -140,7 +147,9 @@ RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max
         switch (op.kind) {
             case RandomOp::Load:
             case RandomOp::Await: op.order = loads[pick(0, 2)]; break;
-            case RandomOp::Store: op.order = stores[pick(0, 2)]; op.a = pick(1, 2); break;
+            case RandomOp::Store:
+            case RandomOp::PlainStore: op.order = stores[pick(0, 2)]; op.a = pick(1, 2); break;
+            case RandomOp::PlainLoad: break;
             case RandomOp::Fence: op.order = fences[pick(0, 3)]; break;
             default:
                 op.order = rmws[pick(0, 4)];

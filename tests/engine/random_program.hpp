@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// \file Seeded random programs for differential testing of the explorers: 2 to 4 threads,
 /// 1 to 3 locations, up to 6 operations per thread, with every memory order, fences, RMWs,
-/// CAS (strong and weak), waits and value-dependent control flow.
+/// CAS (strong and weak), waits, plain (racy) accesses and value-dependent control flow.
 #pragma once
 
 #include "explore/explorer.hpp"
@@ -16,7 +16,7 @@
 namespace mmcheck::testing {
 
 struct RandomOp {
-    enum Kind { Load, Store, FetchAdd, Exchange, Cas, CasWeak, Fence, Await } kind = Load;
+    enum Kind { Load, Store, FetchAdd, Exchange, Cas, CasWeak, Fence, Await, PlainLoad, PlainStore } kind = Load;
     int loc = 0;
     std::memory_order order = std::memory_order_relaxed;
     std::memory_order failure = std::memory_order_relaxed;

@@ -88,7 +88,7 @@ AddStatus BruteForceExplorer::add_event(ThreadId t, const EventRequest& req) {
     if (pos_ >= replay_len_ && !expanded_.insert(std::hash<std::string>{}(canonical_text(g))).second)
         return AddStatus::Abort;
     const EventId id{static_cast<std::uint16_t>(t), idx};
-    return check_race(id) ? AddStatus::StopThread : AddStatus::Ok;
+    return check_race(id) ? AddStatus::Violation : AddStatus::Ok;
 }
 
 bool BruteForceExplorer::next_execution() {
@@ -170,7 +170,7 @@ AddStatus ReplayExplorer::add_event(ThreadId t, const EventRequest& req) {
     }
     if (auto bad = rc11::reference_check(g))
         throw ReplayError("replay: the recorded execution is not RC11-consistent for this model (" + *bad + ")");
-    if (check_race(EventId{static_cast<std::uint16_t>(t), idx})) return AddStatus::StopThread;
+    if (check_race(EventId{static_cast<std::uint16_t>(t), idx})) return AddStatus::Violation;
     return AddStatus::Ok;
 }
 

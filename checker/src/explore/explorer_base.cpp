@@ -60,7 +60,7 @@ void set_read_from(ExecutionGraph& g, EventId id, EventId w, bool spurious) {
     Event& r = g.event(id);
     r.rf = w;
     r.value = g.write_value(w);
-    r.flags &= static_cast<std::uint16_t>(~(kRmwRead | kSpurious | kBlocked | kStopHere));
+    r.flags &= static_cast<std::uint16_t>(~(kRmwRead | kSpurious | kBlocked | kRace));
     const bool conditional = r.has(kUpdate) || r.has(kLock);
     const bool writes = !spurious && read_writes_on(r, r.value);
     if (writes) r.flags |= kRmwRead;
@@ -116,7 +116,7 @@ bool ExplorerBase::check_race(EventId e) {
     if ((!ev.is_read() && !ev.is_write()) || g.location(ev.loc).kind != LocKind::Plain) return false;
     const auto other = rc11::find_race(g, e);
     if (!other) return false;
-    ev.flags |= kStopHere;
+    ev.flags |= kRace;
     std::string msg = "data race on '" + g.location(ev.loc).name + "' between thread '" + g.thread(e.thread).name +
                       "' and thread '" + g.thread(other->thread).name + "'";
     const std::size_t before = result_.violations.size();

@@ -49,8 +49,8 @@ protected:
     /// Called when a run ends complete or blocked, before the execution is counted. Returns
     /// false to not count it (the brute-force explorer counts each distinct graph once).
     virtual bool accept_execution(RunStatus) { return true; }
-    /// If `e` (just given its rf) races, records the race and marks `e` so that its thread
-    /// stops there in this and later runs. Returns whether it races.
+    /// If `e` (just given its rf) races, records the race and marks `e` (kRace) so that runs
+    /// replaying it count as violating. Returns whether it races.
     bool check_race(EventId e);
 
     const Program& program_;

@@ -134,7 +134,7 @@ AddStatus OptimalExplorer::add_read(ThreadId t, Event e) {
     }
     if (first == opts.end()) return AddStatus::Abort;
     set_read_from(g, id, first->w, first->spurious);
-    return check_race(id) ? AddStatus::StopThread : AddStatus::Ok;
+    return check_race(id) ? AddStatus::Violation : AddStatus::Ok;
 }
 
 std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, int lb) {
@@ -188,7 +188,7 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
     const std::uint32_t stamp = g.event(id).stamp;
     for (std::size_t k = pos.size(); k-- > 1;)
         work.push_back(WorkItem{ItemKind::CoPosition, false, stamp, id, EventId{}, pos[k]});
-    return check_race(id) ? AddStatus::StopThread : AddStatus::Ok;
+    return check_race(id) ? AddStatus::Violation : AddStatus::Ok;
 }
 
 bool OptimalExplorer::maximal(const ExecutionGraph& g, EventId e, EventId a, const View& porf_a) const {
@@ -257,8 +257,8 @@ bool OptimalExplorer::apply(const WorkItem& it) {
         case ItemKind::ReadFrom:
             g.cut_to_stamp(it.cut);
             set_read_from(g, it.event, it.target, it.spurious);
-            // A race here is recorded and its thread stops at the read when the run replays
-            // it; the other threads still run, for the revisits their writes may make.
+            // A race here is recorded (and the event marked); the run still goes on, for the
+            // revisits the later writes may make.
             check_race(it.event);
             return true;
         case ItemKind::Moot: {
@@ -313,6 +313,16 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
     }
     keep[r.thread] = static_cast<std::uint16_t>(r.index + 1);
     g.restrict_to(keep);
+    // A kept access may have raced only with an event now deleted: its race flag goes
+    // unless it still races (a cut to a stamp never needs this: a race is found when its
+    // later access is added, so both ends have stamps at most that one's).
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        for (std::size_t i = 0; i < ev.size(); ++i) {
+            const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+            if (ev[i].has(kRace) && !rc11::find_race(g, id)) g.event(id).flags &= static_cast<std::uint16_t>(~kRace);
+        }
+    }
     g.restamp(r);
     set_read_from(g, r, a, it.spurious);
     // a's coherence position must now also respect r: COHERENCE from r's prefix.

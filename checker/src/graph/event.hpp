@@ -59,7 +59,7 @@ enum EventFlag : std::uint16_t {
     kSpurious = 1u << 7,   ///< a weak CAS that failed spuriously
     kWeak = 1u << 8,       ///< compare_exchange_weak: may fail spuriously
     kUpdate = 1u << 9,     ///< read part of an update (RMW, CAS): exclusivity depends on value
-    kStopHere = 1u << 10,  ///< a violation (race) shows at this event: its thread stops here
+    kRace = 1u << 10,      ///< this access races (found when its rf was chosen): a violating run
 };
 
 /// One event of the graph.

@@ -38,7 +38,9 @@ struct EventRequest {
 /// What add_event tells the runtime.
 enum class AddStatus : std::uint8_t {
     Ok,          ///< the event is in the graph; the thread goes on
-    StopThread,  ///< the event is in the graph and is a violation (a race): the thread stops
+    Violation,   ///< the event is in the graph and shows a violation (a race): the run is a
+                 ///< violating one, but the thread goes on, so that its later writes still
+                 ///< revisit earlier reads (some of those executions have no race at all)
     Abort,       ///< no consistent choice (or nothing more to learn): end this run
 };
 

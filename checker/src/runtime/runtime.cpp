@@ -264,9 +264,9 @@ const Event& Runtime::next_event(EventRequest& req) {
         ++th.next;
         ++events_in_run_;
         th.label_text.clear();
-        // The explorer found a race at this event when it chose its rf: the access is
-        // undefined behaviour, so the thread goes no further (the race is already reported).
-        if (e.has(kStopHere)) stop_violated(t);
+        // The explorer found a race at this event when it chose its rf (already reported):
+        // the run is a violating one.
+        if (e.has(kRace)) note_race();
         return e;
     }
     if (th.next >= max_events_per_thread_) {
@@ -287,7 +287,7 @@ const Event& Runtime::next_event(EventRequest& req) {
     threads_[t].label_text.clear();
     switch (driver_.add_event(t, req)) {
         case AddStatus::Ok: break;
-        case AddStatus::StopThread: stop_violated(t);
+        case AddStatus::Violation: note_race(); break;
         case AddStatus::Abort:
             aborted_ = true;
             stop_thread(t, ThreadStatus::Finished);
@@ -477,6 +477,17 @@ void Runtime::mark_violated(ThreadId t) {
     if (driver_.stopping()) aborted_ = true;
     else violated_ = true;
     threads_[t].status = ThreadStatus::Stopped;
+}
+
+void Runtime::note_race() {
+    // A race is reported where it is found; the thread goes on (see AddStatus::Violation).
+    // With stop-at-first the run ends at once.
+    const ThreadId t = self();
+    if (driver_.stopping()) {
+        aborted_ = true;
+        stop_thread(t, ThreadStatus::Stopped);
+    }
+    violated_ = true;
 }
 
 void Runtime::stop_violated(ThreadId t) {

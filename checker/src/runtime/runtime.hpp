@@ -96,6 +96,7 @@ private:
     [[noreturn]] void stop_thread(ThreadId t, ThreadStatus status);
     void mark_violated(ThreadId t);             // a violation in thread t: stop it (or the run)
     [[noreturn]] void stop_violated(ThreadId t);
+    void note_race();                           // the current thread's event races
     ThreadId self() const;
     /// Makes sure the thread's next event exists (replaying or asking the driver) and
     /// returns it; ends the thread's run on abort.
