@@ -87,7 +87,6 @@ AddStatus OptimalExplorer::add_event(ThreadId t, const EventRequest& req) {
         case EventKind::Write: return add_write(t, std::move(e));
         default: append_choiceless(g, t, req, e); return AddStatus::Ok;
     }
-    return AddStatus::Abort;
 }
 
 std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId rid) {
@@ -170,14 +169,12 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
     const EventId id = g.append(t, std::move(e));
     rc11::compute_msg_view(g, t, id.index, g.event(id));
     if (g.event(id).has(kRmwWrite)) {
+        // Invariant: an RMW that runs never reads a write another RMW took. Moot reads are
+        // only ever Moot work items (never run), and a revisit that would make one is
+        // dropped in apply_revisit.
         const EventId read{id.thread, static_cast<std::uint16_t>(id.index - 1)};
-        const EventId src = g.event(read).rf;
-        if (rc11::read_by_exclusive(g, src, read)) {
-            // A moot RMW (see read_options): record its revisits, drop the graph.
-            g.co_insert_after(id, g.co_index(src));
-            push_revisits(id);
-            return AddStatus::Abort;
-        }
+        if (rc11::read_by_exclusive(g, g.event(read).rf, read))
+            throw DriverError("internal error: an executed RMW reads a write another RMW took");
     }
     const int lb = rc11::coherence_lower_bound(g, g.event(id).loc, g.event(id).hb, id, id);
     const auto pos = co_positions(g, id, lb);

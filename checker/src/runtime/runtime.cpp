@@ -169,13 +169,13 @@ void Runtime::resume(ThreadId t) {
                 } catch (const Nondeterminism&) {
                     threads_[t].status = ThreadStatus::Finished;
                     aborted_ = true;
-                    nondeterminism_ = std::current_exception();
+                    internal_error_ = std::current_exception();
                 } catch (const DriverError&) {
                     // The driver's own failure, not the model's: leave the fiber and rethrow
                     // from run_once().
                     threads_[t].status = ThreadStatus::Finished;
                     aborted_ = true;
-                    nondeterminism_ = std::current_exception();
+                    internal_error_ = std::current_exception();
                 } catch (const std::exception& ex) {
                     driver_.report_violation(ViolationKind::Exception,
                                              std::string("exception in model code: ") + ex.what(), t,
@@ -385,13 +385,7 @@ std::int64_t Runtime::await(LocId loc, std::memory_order order, const WaitPredic
     req.src = src;
     const Event& e = next_event(req);
     const std::int64_t v = e.value;
-    if (!pred(v)) {
-        const ThreadId t = self();
-        const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(threads_[t].next - 1)};
-        driver_.graph().event(id).flags |= kBlocked;
-        threads_[t].blocked_on = id;
-        stop_thread(t, ThreadStatus::Blocked);
-    }
+    if (!pred(v)) block_on_last_event();
     return v;
 }
 
@@ -405,13 +399,7 @@ void Runtime::lock(LocId mutex, SourceRef src) {
     req.op = "lock";
     req.src = src;
     const Event& r = next_event(req);
-    if (!r.has(kRmwRead)) {  // the mutex was held: wait (a read of 0 always takes it)
-        const ThreadId t = self();
-        const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(threads_[t].next - 1)};
-        driver_.graph().event(id).flags |= kBlocked;
-        threads_[t].blocked_on = id;
-        stop_thread(t, ThreadStatus::Blocked);
-    }
+    if (!r.has(kRmwRead)) block_on_last_event();  // held: wait (a read of 0 always takes it)
     take_mutex(mutex, "lock", src);
 }
 
@@ -429,6 +417,16 @@ bool Runtime::try_lock(LocId mutex, SourceRef src) {
     if (!r.has(kRmwRead)) return false;
     take_mutex(mutex, "trylock", src);
     return true;
+}
+
+void Runtime::block_on_last_event() {
+    // The waiting read just replayed or added failed its condition: the thread blocks on it
+    // for this execution (stuck or deadlocked only if that read saw the latest write).
+    const ThreadId t = self();
+    const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(threads_[t].next - 1)};
+    driver_.graph().event(id).flags |= kBlocked;
+    threads_[t].blocked_on = id;
+    stop_thread(t, ThreadStatus::Blocked);
 }
 
 void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src) {
@@ -560,7 +558,7 @@ RunStatus Runtime::run_once() {
     final_assume_failed_ = false;
     final_failure_.reset();
     priority_ = false;
-    nondeterminism_ = nullptr;
+    internal_error_ = nullptr;
     outcome_.clear();
     blocked_.clear();
     events_in_run_ = 0;
@@ -603,7 +601,7 @@ RunStatus Runtime::run_once() {
         resume(*t);
         if (aborted_) break;
     }
-    if (nondeterminism_) std::rethrow_exception(nondeterminism_);
+    if (internal_error_) std::rethrow_exception(internal_error_);
     if (aborted_) return RunStatus::Aborted;
     if (violated_) return RunStatus::Violated;
 

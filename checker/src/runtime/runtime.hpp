@@ -105,6 +105,7 @@ private:
     std::optional<ThreadId> pick_next();
     bool has_pending_rmw(ThreadId t) const;
     void take_mutex(LocId mutex, const char* op, SourceRef src);
+    [[noreturn]] void block_on_last_event();
 
     const Program& program_;
     Driver& driver_;
@@ -128,7 +129,7 @@ private:
         SourceRef src;
     };
     std::optional<FinalFailure> final_failure_;  // first failed check() of final()
-    std::exception_ptr nondeterminism_;
+    std::exception_ptr internal_error_;  // nondeterministic model or driver failure: rethrown
     Outcome outcome_;
     std::vector<BlockedThread> blocked_;
     std::uint64_t events_in_run_ = 0;
