@@ -263,18 +263,22 @@ template <class T>
 bool atomic_add_unless(const atomic<T>& v, std::type_identity_t<T> a, std::type_identity_t<T> u,
                        loc_t l = loc_t::current()) {
     fence(seq_cst, l);
-    bool added = false;
     const ValueType t = v.type();
     const auto ra = static_cast<std::int64_t>(a);
-    const auto ru = static_cast<std::int64_t>(u);
-    v.update(
-        [&added, t, ra, ru](std::int64_t old) -> std::optional<std::int64_t> {
-            if (old == t.normalize(ru)) return std::nullopt;
-            added = true;
-            return t.normalize(static_cast<std::int64_t>(static_cast<std::uint64_t>(old) +
+    const std::int64_t unless = t.normalize(static_cast<std::int64_t>(u));
+    // Decide on the value the RMW returns, never on state captured by the update function: a
+    // revisit re-evaluates the function after this frame is gone, and a flag written from
+    // inside it would make two executions of the same graph disagree (atomic_add_unless in
+    // include/linux/atomic/atomic-instrumented.h is "return raw_atomic_fetch_add_unless(v, a,
+    // u) != u" for the same reason: the result is a function of the old value).
+    const T old = v.update(
+        [t, ra, unless](std::int64_t o) -> std::optional<std::int64_t> {
+            if (o == unless) return std::nullopt;
+            return t.normalize(static_cast<std::int64_t>(static_cast<std::uint64_t>(o) +
                                                          static_cast<std::uint64_t>(ra)));
         },
         relaxed, relaxed, "atomic_add_unless", l);
+    const bool added = t.normalize(static_cast<std::int64_t>(old)) != unless;
     if (added) fence(seq_cst, l);
     return added;
 }
