@@ -3,13 +3,18 @@
 /// progress to stderr; with --format json stdout holds exactly one JSON document.
 #include "commands.hpp"
 
+#include "changed_since.hpp"
 #include "exit_codes.hpp"
+#include "output_dir.hpp"
 #include "progress.hpp"
 
 #include "explore/explorer.hpp"
 #include "report/check_report.hpp"
+#include "report/ci_outputs.hpp"
 #include "report/dot.hpp"
 #include "report/file_io.hpp"
+#include "report/golden.hpp"
+#include "report/html.hpp"
 #include "report/judgement.hpp"
 #include "report/outcome_table.hpp"
 #include "report/scenario.hpp"
@@ -138,10 +143,10 @@ ScenarioRun run_scenario(const Scenario& sc, const Settings& s, Progress* progre
     return run;
 }
 
-/// results/<name>.json for the first counterexample, <name>.violation-K.json for the others.
-fs::path trace_path(const Settings& s, const std::string& name, std::size_t k, const char* ext) {
-    if (k == 0) return s.results_dir / (name + ext);
-    return s.results_dir / (name + ".violation-" + std::to_string(k + 1) + ext);
+/// <dir>/<name>.json for the first counterexample, <name>.violation-K.json for the others.
+fs::path trace_path(const fs::path& dir, const std::string& name, std::size_t k, const char* ext) {
+    if (k == 0) return dir / (name + ext);
+    return dir / (name + ".violation-" + std::to_string(k + 1) + ext);
 }
 
 /// Writes a trace and its timeline unless the files already hold it (apart from timing): an
@@ -179,6 +184,101 @@ void print_outcomes(const Judgement& j) {
                   << observation_name(p.observation) << " (" << p.matching << ")\n";
 }
 
+/// Replays the committed counterexample's decisions on the current model and compares the
+/// execution it gives with the committed one: empty when it is still the same execution.
+std::string replay_difference(const Scenario& sc, const Settings& s, const Trace& golden) {
+    const ModelInfo* info = ModelRegistry::instance().find(sc.model);
+    if (info == nullptr) return "model " + sc.model + " is not registered";
+    ExploreOptions o = explore_options(sc, s);
+    o.stop_at_first_violation = true;
+    o.max_events_per_thread = golden.replay_options.max_events_per_thread;
+    try {
+        ExploreResult r = replay(program_of(*info, sc.variant, sc.params), golden.decisions, o);
+        const auto same = std::find_if(r.violations.begin(), r.violations.end(), [&golden](const Violation& v) {
+            return v.kind == golden.violation.kind && v.message == golden.violation.message;
+        });
+        if (same == r.violations.end())
+            return "the committed execution no longer shows " + std::string(violation_kind_name(golden.violation.kind)) +
+                   ": " + golden.violation.message;
+        const Trace now = make_trace(*same, r, trace_context(sc, s, o));
+        return execution_difference(golden, now);
+    } catch (const ReplayError& e) {
+        return std::string("the model no longer produces the committed execution: ") + e.what();
+    }
+}
+
+/// Compares a scenario's counterexample with the committed one by execution and records the
+/// outcome. Only --bless writes under results/; a changed or missing counterexample goes to
+/// the output folder for review.
+void judge_golden(const Scenario& sc, const Settings& s, const CheckOptions& opts, const Trace& found, CheckRecord& rec) {
+    const fs::path jf = trace_path(s.results_dir, sc.name, 0, ".json"), tf = trace_path(s.results_dir, sc.name, 0, ".txt");
+    const fs::path oj = trace_path(s.out_dir, sc.name, 0, ".json"), ot = trace_path(s.out_dir, sc.name, 0, ".txt");
+    const std::string json = trace_to_text(found);
+    const std::string txt = render_timeline(found);
+    rec.trace_file = display(jf);
+    std::error_code ec;
+    // Leftovers of older mmcheck versions, which wrote .new files beside the committed ones.
+    const auto remove_new_files = [&] {
+        fs::remove(fs::path(jf.string() + ".new"), ec);
+        fs::remove(fs::path(tf.string() + ".new"), ec);
+    };
+    if (!fs::exists(jf, ec)) {
+        if (opts.bless) {
+            write_trace_files(jf, tf, json, txt);
+            remove_new_files();
+            rec.golden = GoldenStatus::New;
+            return;
+        }
+        write_trace_files(oj, ot, json, txt);
+        rec.golden = GoldenStatus::Missing;
+        rec.new_trace_file = display(oj);
+        if (rec.judgement.status == CheckStatus::Pass) {
+            rec.judgement.status = CheckStatus::Mismatch;
+            rec.judgement.detail = "missing counterexample: run check --bless (found now: " + display(ot) + ")";
+        }
+        return;
+    }
+    std::string diff;
+    try {
+        const Trace golden = trace_from_json(read_text_file(jf), display(jf));
+        diff = execution_difference(golden, found);
+        // The first counterexample found may move (exploration order) while the committed one
+        // is still an execution of the model: it passes if it replays to the same events.
+        if (!diff.empty() && replay_difference(sc, s, golden).empty()) diff.clear();
+    } catch (const InputError& e) {
+        diff = std::string("the committed counterexample cannot be read: ") + e.what();
+    }
+    if (diff.empty()) {
+        rec.golden = GoldenStatus::Unchanged;
+        // --bless refreshes what people read (source lines) when only that moved.
+        if (opts.bless && write_trace_files(jf, tf, json, txt)) rec.golden = GoldenStatus::Blessed;
+        if (opts.bless) remove_new_files();
+        return;
+    }
+    if (opts.bless) {
+        write_trace_files(jf, tf, json, txt);
+        remove_new_files();
+        rec.golden = GoldenStatus::Blessed;
+        return;
+    }
+    write_trace_files(oj, ot, json, txt);
+    rec.golden = GoldenStatus::Changed;
+    rec.new_trace_file = display(oj);
+    if (rec.judgement.status == CheckStatus::Pass) {
+        rec.judgement.status = CheckStatus::Mismatch;
+        rec.judgement.detail = "counterexample changed (" + diff + "): compare " + display(tf) + " with " + display(ot) +
+                               "; accept with mmcheck check --bless";
+    }
+}
+
+/// Writes a file of the report, naming it in the error if that fails.
+void write_report_file(const std::string& file, const std::string& text) {
+    const fs::path p(file);
+    std::error_code ec;
+    if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+    write_file_atomically(p, text);
+}
+
 }  // namespace
 
 const char* tool_version() { return MMCHECK_VERSION; }
@@ -208,7 +308,8 @@ int cmd_list(const Settings& s, const std::string& tag) {
 
 int cmd_run(const Settings& s, const std::vector<std::string>& names) {
     const auto scenarios = load_all(s, names, "");
-    ensure_writable(s.results_dir);
+    // Never results/: only check --bless writes the committed counterexamples.
+    ensure_output_dir(s.out_dir);
     int code = exit_code::kOk;
     ordered_json doc{{"schema", "mmcheck.run/1"}, {"tool", {{"name", "mmcheck"}, {"version", tool_version()}}}};
     ordered_json runs = ordered_json::array();
@@ -222,7 +323,7 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) {
 
         std::vector<std::string> files;
         for (std::size_t k = 0; k < run.traces.size(); ++k) {
-            const fs::path jf = trace_path(s, sc.name, k, ".json"), tf = trace_path(s, sc.name, k, ".txt");
+            const fs::path jf = trace_path(s.out_dir, sc.name, k, ".json"), tf = trace_path(s.out_dir, sc.name, k, ".txt");
             write_trace_files(jf, tf, trace_to_text(run.traces[k]), render_timeline(run.traces[k]));
             files.push_back(display(jf));
         }
@@ -268,16 +369,56 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) {
 
 int cmd_check(const Settings& s, const std::vector<std::string>& names, const std::string& tag,
               const std::string& junit_file, unsigned jobs, bool bless) {
-    const auto scenarios = load_all(s, names, tag);
-    ensure_writable(s.results_dir);
-    if (!junit_file.empty()) {
-        const fs::path jp(junit_file);
+    CheckOptions o;
+    o.junit_file = junit_file;
+    o.jobs = jobs;
+    o.bless = bless;
+    return cmd_check(s, names, tag, o);
+}
+
+int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const std::string& tag, const CheckOptions& opts) {
+    std::vector<std::string> names = names_in;
+    if (!opts.changed_since.empty()) {
+        std::vector<std::pair<std::string, std::string>> all;
+        for (const auto& sc : load_all(s, {}, "")) all.emplace_back(sc.name, sc.model);
+        const auto selected = scenarios_changed_since(s.scenarios_dir, opts.changed_since, all);
+        if (s.format == Format::Text) {
+            std::cout << "changed since " << opts.changed_since << ": " << selected.size()
+                      << (selected.size() == 1 ? " scenario" : " scenarios") << '\n';
+            for (const auto& c : selected) std::cout << "  " << c.name << "  (" << c.reason << ")\n";
+        }
+        if (selected.empty()) {
+            if (s.format == Format::Json)
+                std::cout << ordered_json{{"schema", "mmcheck.summary/1"}, {"changed_since", opts.changed_since}, {"scenarios", ordered_json::array()}, {"exit_code", 0}}.dump(2) << '\n';
+            else
+                std::cout << "check: nothing to check\n";
+            return exit_code::kOk;
+        }
+        std::vector<std::string> keep;
+        for (const auto& c : selected) keep.push_back(c.name);
+        if (!names.empty()) {
+            std::vector<std::string> both;
+            for (const auto& n : keep)
+                if (std::find(names.begin(), names.end(), n) != names.end()) both.push_back(n);
+            keep = both;
+        }
+        names = keep;
+    }
+    auto scenarios = load_all(s, names, names.empty() ? tag : "");
+    if (!tag.empty() && !names.empty()) {
+        std::erase_if(scenarios, [&](const Scenario& sc) { return !sc.has_tag(tag); });
+    }
+    if (opts.bless) ensure_writable(s.results_dir);
+    ensure_output_dir(s.out_dir);
+    for (const std::string* f : {&opts.junit_file, &opts.sarif_file, &opts.summary_md_file}) {
+        if (f->empty()) continue;
+        const fs::path jp(*f);
         ensure_writable(jp.has_parent_path() ? jp.parent_path() : fs::path("."));
     }
+    if (!opts.html_dir.empty()) ensure_output_dir(opts.html_dir);
     const auto start = std::chrono::steady_clock::now();
     const std::size_t n = scenarios.size();
     std::vector<CheckRecord> records(n);
-    std::vector<std::exception_ptr> errors(n);
     std::vector<bool> done(n, false);
     std::mutex mu;
     std::condition_variable cv;
@@ -285,81 +426,71 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
 
     // Lines come out in scenario order whatever order the workers finish in (determinism).
     std::size_t printed = 0;
-    std::size_t pass = 0, mismatch = 0, inconclusive = 0;
+    std::size_t pass = 0, mismatch = 0, inconclusive = 0, errors = 0;
     std::size_t nw = 0;
     for (const auto& sc : scenarios) nw = std::max(nw, sc.name.size());
     const auto print_ready = [&] {
         std::unique_lock<std::mutex> lock(mu);
         while (printed < n && done[printed]) {
-            if (errors[printed]) return;
             const CheckRecord& r = records[printed];
-            switch (r.judgement.status) {
+            if (r.is_error()) ++errors;
+            else switch (r.judgement.status) {
                 case CheckStatus::Pass: ++pass; break;
                 case CheckStatus::Mismatch: ++mismatch; break;
                 case CheckStatus::Inconclusive: ++inconclusive; break;
             }
-            if (s.format == Format::Text && (!s.quiet || r.judgement.status != CheckStatus::Pass)) {
-                std::string status = r.judgement.status == CheckStatus::Pass ? "PASS"
+            if (s.format == Format::Text && (!s.quiet || r.is_error() || r.judgement.status != CheckStatus::Pass)) {
+                std::string status = r.is_error() ? "ERROR"
+                                     : r.judgement.status == CheckStatus::Pass     ? "PASS"
                                      : r.judgement.status == CheckStatus::Mismatch ? "MISMATCH"
                                                                                    : "INCONCLUSIVE";
                 std::string line = status + std::string(13 - status.size(), ' ') + r.scenario +
-                                   std::string(nw + 2 - r.scenario.size(), ' ') + r.judgement.actual;
-                const std::uint64_t execs = execution_counts(r.stats, r.violating).total();
-                line += "  [" + std::to_string(execs) + (execs == 1 ? " execution]" : " executions]");
-                if (r.golden == GoldenStatus::New) line += "  (new counterexample " + r.trace_file + ")";
-                if (r.golden == GoldenStatus::Blessed) line += "  (counterexample updated: " + r.trace_file + ")";
+                                   std::string(nw + 2 - r.scenario.size(), ' ');
+                if (r.is_error()) {
+                    line += "internal error: " + r.error;
+                } else {
+                    line += r.judgement.actual;
+                    const std::uint64_t execs = execution_counts(r.stats, r.violating).total();
+                    line += "  [" + std::to_string(execs) + (execs == 1 ? " execution]" : " executions]");
+                    if (r.golden == GoldenStatus::New) line += "  (new counterexample " + r.trace_file + ")";
+                    if (r.golden == GoldenStatus::Blessed) line += "  (counterexample updated: " + r.trace_file + ")";
+                }
                 std::cout << line << '\n';
-                if (!r.judgement.detail.empty()) std::cout << "             " << r.judgement.detail << '\n';
+                if (!r.is_error() && !r.judgement.detail.empty()) std::cout << "             " << r.judgement.detail << '\n';
                 std::cout << std::flush;
             }
             ++printed;
         }
     };
     std::vector<std::thread> workers;
-    const unsigned nworkers = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, jobs), n));
+    const unsigned nworkers = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, opts.jobs), n));
     const auto work = [&](bool show_progress) {
         for (std::size_t i = next++; i < n; i = next++) {
             const Scenario& sc = scenarios[i];
             CheckRecord rec;
+            rec.scenario = sc.name;
+            rec.expected = expectation_text(sc.expect);
+            rec.scenario_file = display(sc.file);
+            // One scenario's internal error is that scenario's result, not the end of the
+            // report: the others still run and CI still gets JUnit, SARIF and summary.json.
             try {
                 Progress progress(sc.name, show_progress);
                 ScenarioRun run = run_scenario(sc, s, show_progress ? &progress : nullptr);
                 progress.clear();
-                rec.scenario = sc.name;
-                rec.expected = expectation_text(sc.expect);
                 rec.judgement = run.judgement;
                 rec.stats = run.result.stats;
                 rec.violating = execution_counts(run.result).violating;
                 rec.exhaustive = run.result.exhaustive;
                 rec.limit_hit = run.result.limit_hit;
                 if (!run.traces.empty()) {
-                    // The committed counterexample is compared, so a change shows in review.
-                    const fs::path jf = trace_path(s, sc.name, 0, ".json"), tf = trace_path(s, sc.name, 0, ".txt");
-                    const std::string json = trace_to_text(run.traces.front());
-                    const std::string txt = render_timeline(run.traces.front());
-                    rec.trace_file = display(jf);
-                    std::error_code ec;
-                    if (!fs::exists(jf, ec) || !fs::exists(tf, ec)) {
-                        write_trace_files(jf, tf, json, txt);
-                        rec.golden = GoldenStatus::New;
-                    } else if (same_trace_ignoring_timing(read_text_file(jf), json) && read_text_file(tf) == txt) {
-                        rec.golden = GoldenStatus::Unchanged;
-                    } else if (bless) {
-                        write_trace_files(jf, tf, json, txt);
-                        rec.golden = GoldenStatus::Blessed;
-                    } else {
-                        write_file_atomically(fs::path(jf.string() + ".new"), json);
-                        write_file_atomically(fs::path(tf.string() + ".new"), txt);
-                        rec.golden = GoldenStatus::Changed;
-                        if (rec.judgement.status == CheckStatus::Pass) {
-                            rec.judgement.status = CheckStatus::Mismatch;
-                            rec.judgement.detail = "counterexample changed: compare " + display(tf) + " with " +
-                                                   display(tf) + ".new; accept with mmcheck check --bless";
-                        }
-                    }
+                    rec.counterexample = std::make_shared<const Trace>(run.traces.front());
+                    judge_golden(sc, s, opts, run.traces.front(), rec);
                 }
+            } catch (const std::exception& e) {
+                rec.error = e.what();
+                if (rec.error.empty()) rec.error = "unknown error";
             } catch (...) {
-                errors[i] = std::current_exception();
+                rec.error = "unknown exception";
             }
             {
                 const std::lock_guard<std::mutex> lock(mu);
@@ -381,28 +512,48 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
         std::unique_lock<std::mutex> lock(mu);
         while (printed < n) {
             cv.wait(lock, [&] { return done[printed]; });
-            if (errors[printed]) break;
             lock.unlock();
             print_ready();
             lock.lock();
         }
     }
     for (auto& w : workers) w.join();
-    for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_file_atomically(s.results_dir / "summary.json", summary_json(records, seconds, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-    if (!junit_file.empty()) write_file_atomically(junit_file, render_junit(records, seconds));
+    write_file_atomically(s.out_dir / "summary.json", summary_json(records, seconds, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    if (!opts.junit_file.empty()) write_report_file(opts.junit_file, render_junit(records, seconds));
+    if (!opts.sarif_file.empty())
+        write_report_file(opts.sarif_file, render_sarif(records, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    if (!opts.summary_md_file.empty()) write_report_file(opts.summary_md_file, render_summary_markdown(records, seconds));
+    if (!opts.html_dir.empty()) {
+        const fs::path dir(opts.html_dir);
+        std::vector<HtmlIndexEntry> index;
+        for (const auto& r : records) {
+            HtmlIndexEntry e{r.scenario, r.status_name(), r.expected, r.is_error() ? "internal error: " + r.error : r.judgement.actual, ""};
+            if (r.counterexample) {
+                e.page = r.scenario + ".html";
+                HtmlOptions ho;
+                ho.hb = opts.html_hb;
+                write_report_file((dir / e.page).string(), render_html(*r.counterexample, ho));
+            }
+            index.push_back(std::move(e));
+        }
+        write_report_file((dir / "index.html").string(), render_html_index(index));
+    }
+    if (opts.github) std::cout << render_github_annotations(records) << std::flush;
 
-    const int code = mismatch > 0 ? exit_code::kViolation : inconclusive > 0 ? exit_code::kInconclusive : exit_code::kOk;
+    // The worst outcome decides: an internal error, then a mismatch, then an inconclusive run.
+    const int code = errors > 0 ? exit_code::kInternal
+                     : mismatch > 0 ? exit_code::kViolation
+                     : inconclusive > 0 ? exit_code::kInconclusive
+                                        : exit_code::kOk;
     if (s.format == Format::Json) {
         ordered_json doc = summary_json(records, seconds, tool_version());
         doc["exit_code"] = code;
         std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else {
         std::cout << "check: " << n << " scenarios: " << pass << " pass, " << mismatch << " mismatch, " << inconclusive
-                  << " inconclusive\n";
+                  << " inconclusive" << (errors > 0 ? ", " + std::to_string(errors) + " error" : std::string()) << '\n';
     }
     if (!s.quiet) {
         ExploreStats total;
@@ -414,7 +565,8 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names, const st
             total.events += r.stats.events;
         }
         total.seconds = seconds;
-        std::cerr << "mmcheck: check: " << (code == 0 ? "ok" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
+        std::cerr << "mmcheck: check: "
+                  << (code == 0 ? "ok" : code == exit_code::kInternal ? "error" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
                   << "; " << n << " scenarios, " << stats_text(counts, total) << '\n';
     }
     return code;
@@ -485,9 +637,13 @@ int cmd_replay(const Settings& s, const std::string& file) {
     return code;
 }
 
-int cmd_explain(const std::string& file, const std::string& format) {
+int cmd_explain(const std::string& file, const std::string& format, bool hb) {
     const Trace t = trace_from_json(read_text_file(file), file);
-    if (format == "dot") std::cout << render_dot(t);
+    if (format == "html") {
+        HtmlOptions o;
+        o.hb = hb;
+        std::cout << render_html(t, o);
+    } else if (format == "dot") std::cout << render_dot(t);
     else if (format == "json") std::cout << trace_to_text(t);
     else std::cout << render_timeline(t);
     return exit_code::kOk;

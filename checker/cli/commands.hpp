@@ -17,8 +17,23 @@ int cmd_list(const Settings& s, const std::string& tag);
 int cmd_run(const Settings& s, const std::vector<std::string>& names);
 int cmd_check(const Settings& s, const std::vector<std::string>& names, const std::string& tag,
               const std::string& junit_file, unsigned jobs, bool bless);
+
+/// What `check` writes besides its lines on stdout and summary.json in the output folder.
+struct CheckOptions {
+    std::string junit_file;       ///< --junit FILE
+    std::string sarif_file;       ///< --sarif FILE (SARIF 2.1.0)
+    std::string summary_md_file;  ///< --summary-md FILE (Markdown verdict table)
+    std::string html_dir;         ///< --html DIR: one page per counterexample and index.html
+    bool html_hb = false;         ///< --html-hb: sw/hb edges in the pages
+    bool github = false;          ///< --github: GitHub Actions annotations on stdout
+    std::string changed_since;    ///< --changed-since REV: only scenarios a change since REV touches
+    unsigned jobs = 1;
+    bool bless = false;
+};
+int cmd_check(const Settings& s, const std::vector<std::string>& names, const std::string& tag, const CheckOptions& opts);
 int cmd_replay(const Settings& s, const std::string& file);
-/// `format`: "text" (timeline), "dot" or "json" (the trace as read, normalised).
-int cmd_explain(const std::string& file, const std::string& format);
+/// `format`: "text" (timeline), "dot", "json" (the trace as read, normalised) or "html" (one
+/// self-contained page; `hb` adds sw/hb edges).
+int cmd_explain(const std::string& file, const std::string& format, bool hb = false);
 
 }  // namespace mmcheck::cli

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "litmus_command.hpp"
+#include "output_dir.hpp"
 #include "settings.hpp"
 
 #include "report/scenario.hpp"
@@ -32,6 +33,7 @@ struct RawOptions {
     bool quiet = false;
     std::string results_dir;
     std::string scenarios_dir;
+    std::string out_dir;
 };
 
 /// The options shared by every command that explores.
@@ -51,9 +53,11 @@ void add_output_options(CLI::App* cmd, RawOptions& o, bool results) {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     cmd->add_flag("-q,--quiet", o.quiet, "Only verdicts on stdout; no progress or statistics on stderr");
-    if (results)
-        cmd->add_option("--results", o.results_dir, "Directory for traces and summary.json (default: results/ next to scenarios/)")
+    if (results) {
+        cmd->add_option("--results", o.results_dir, "Directory of the committed counterexamples (default: results/ next to scenarios/)")
             ->type_name("DIR");
+        add_out_option(cmd, o.out_dir);
+    }
     cmd->add_option("--scenarios", o.scenarios_dir, "Scenario directory (default: $MMCHECK_SCENARIOS, ./scenarios or the source tree's)")
         ->type_name("DIR");
 }
@@ -101,6 +105,7 @@ Settings resolve(const RawOptions& o) {
     s.results_dir = o.results_dir.empty() ? s.scenarios_dir.parent_path() / "results" : std::filesystem::path(o.results_dir);
     if (s.results_dir.empty()) s.results_dir = "results";
     s.source_root = MMCHECK_SOURCE_DIR;
+    s.out_dir = resolve_output_dir(o.out_dir);
     return s;
 }
 
@@ -120,6 +125,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> names;
     unsigned jobs = 1;
     bool bless = false;
+    bool explain_hb = false;
+    CheckOptions check_opts;
     int exit_code = exit_code::kOk;
     std::function<int()> action;
 
@@ -138,27 +145,45 @@ int main(int argc, char** argv) {
     auto* check_names = check->add_option("name", names, "Scenario names (default: all)")->type_name("NAME");
     auto* tag_opt = check->add_option("--tag", tag, "Only scenarios with this tag")->type_name("TAG");
     tag_opt->excludes(check_names);
-    check->add_option("--junit", junit, "Write JUnit XML to FILE")->type_name("FILE");
+    check->add_option("--junit", junit, "Write JUnit XML to FILE (a failure's body holds the timeline)")->type_name("FILE");
+    check->add_option("--sarif", check_opts.sarif_file, "Write SARIF 2.1.0 to FILE (code scanning)")->type_name("FILE");
+    check->add_option("--summary-md", check_opts.summary_md_file, "Write a Markdown verdict table to FILE")->type_name("FILE");
+    check->add_option("--html", check_opts.html_dir, "Write one HTML page per counterexample and index.html to DIR")->type_name("DIR");
+    check->add_flag("--html-hb", check_opts.html_hb, "Draw sw/hb edges in the --html pages");
+    check->add_flag("--github", check_opts.github, "Print GitHub Actions annotations (::error file=...,line=...::) on stdout");
+    check->add_option("--changed-since", check_opts.changed_since,
+                      "Only scenarios whose model sources, headers, scenario or committed counterexample changed since git revision REV")
+        ->type_name("REV");
     check->add_option("--jobs,-j", jobs, "Scenarios run in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
-    auto* bless_opt = check->add_flag("--bless", bless, "Accept changed counterexamples: rewrite results/NAME.json and .txt");
+    auto* bless_opt = check->add_flag("--bless", bless, "Accept new and changed counterexamples: write results/NAME.json and .txt (the only command that writes results/)");
     add_run_options(check, o);
     add_output_options(check, o, true);
     // Committed counterexamples are first-violation traces; --all-violations ones differ.
     bless_opt->excludes(check->get_option("--all-violations"));
-    check->callback([&] { action = [&] { return cmd_check(resolve(o), names, tag, junit, jobs, bless); }; });
+    check->callback([&] {
+        action = [&] {
+            check_opts.junit_file = junit;
+            check_opts.jobs = jobs;
+            check_opts.bless = bless;
+            return cmd_check(resolve(o), names, tag, check_opts);
+        };
+    });
 
     CLI::App* rep = app.add_subcommand("replay", "Re-execute the execution recorded in a trace and confirm its violation");
     rep->add_option("file", file, "A trace written by run or check (results/NAME.json)")->required()->type_name("FILE");
     add_output_options(rep, o, false);
+    add_out_option(rep, o.out_dir);
     rep->callback([&] { action = [&] { return cmd_replay(resolve(o), file); }; });
 
     CLI::App* explain = app.add_subcommand("explain", "Render a saved trace as a timeline or a Graphviz graph");
     explain->add_option("file", file, "A trace (results/NAME.json)")->required()->type_name("FILE");
-    explain->add_option("--format", explain_format, "text (timeline), dot (Graphviz) or json (normalised trace)")
-        ->check(CLI::IsMember({"text", "dot", "json"}))
+    explain->add_option("--format", explain_format,
+                        "text (timeline), dot (Graphviz), json (normalised trace) or html (one self-contained page)")
+        ->check(CLI::IsMember({"text", "dot", "json", "html"}))
         ->capture_default_str();
+    explain->add_flag("--hb", explain_hb, "html: also draw sw and hb edges");
 
-    explain->callback([&] { action = [&] { return cmd_explain(file, explain_format); }; });
+    explain->callback([&] { action = [&] { return cmd_explain(file, explain_format, explain_hb); }; });
 
     add_litmus_subcommand(app, exit_code);
 

@@ -24,7 +24,8 @@ struct Settings {
     Format format = Format::Text;
     bool quiet = false;
     std::filesystem::path scenarios_dir;
-    std::filesystem::path results_dir;
+    std::filesystem::path results_dir;   ///< committed counterexamples; only check --bless writes here
+    std::filesystem::path out_dir;       ///< everything else a command writes (output_dir.hpp)
     std::string source_root;  ///< stripped from source paths in traces
 };
 

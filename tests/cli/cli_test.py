@@ -4,7 +4,8 @@
 
 Usage: cli_test.py MMCHECK SOURCE_DIR CASE
 Each CASE runs in a fresh temporary directory holding its own scenarios/ (written here, on
-the classic litmus models), so tests neither read nor write the source tree's results/.
+the classic litmus models), so tests neither read nor write the source tree's results/. Its
+output folder (MMCHECK_OUT) is out/ in that directory; only `check --bless` writes results/.
 """
 import json
 import os
@@ -66,6 +67,7 @@ class Case:
         e = dict(os.environ)
         for k in ("MMCHECK_MAX_EXECUTIONS", "MMCHECK_TIME_LIMIT", "MMCHECK_SCENARIOS"):
             e.pop(k, None)
+        e["MMCHECK_OUT"] = os.path.join(self.dir, "out")
         e.update(env or {})
         p = subprocess.run([MMCHECK, *args], cwd=self.dir, env=e, capture_output=True, text=True, timeout=600)
         if expect is not None and p.returncode != expect:
@@ -84,7 +86,7 @@ def fail(msg):
 
 def check(cond, msg):
     if not cond:
-        fail(msg)
+        fail(msg if isinstance(msg, str) else repr(msg))
 
 
 def one_line_error(p, *needles):
@@ -126,17 +128,22 @@ def case_run_safe(c):
     check("verdict:  safe" in p.stdout, p.stdout)
     check("executions" in p.stderr and "safe" in p.stderr, "final statistics line on stderr: " + p.stderr)
     check(c.files() == [], f"a safe run writes no trace: {c.files()}")
+    check(c.files("out") == [], f"a safe run writes no trace: {c.files('out')}")
 
 
 def case_run_violation(c):
     p = c.run("run", "litmus/mp-rlx", expect=VIOLATION)
     check("verdict:  violation (check: mp weak outcome)" in p.stdout, p.stdout)
     check("STALE" in p.stdout and "| T0" in p.stdout and "| T1" in p.stdout, "timeline:\n" + p.stdout)
-    check(c.files() == ["results/litmus/mp-rlx.json", "results/litmus/mp-rlx.txt"], c.files())
-    data = validate_trace(c, "results/litmus/mp-rlx.json")
+    check(c.files() == [], f"run never writes results/: {c.files()}")
+    check(c.files("out") == ["out/litmus/mp-rlx.json", "out/litmus/mp-rlx.txt"], c.files("out"))
+    data = validate_trace(c, "out/litmus/mp-rlx.json")
     check(data["violation"]["message"] == "mp weak outcome", data["violation"])
     check(any(e["stale"] for e in data["events"]), "a stale read in the MP counterexample")
-    check(c.read("results/litmus/mp-rlx.txt") in p.stdout, "the .txt is the printed timeline")
+    check(c.read("out/litmus/mp-rlx.txt") in p.stdout, "the .txt is the printed timeline")
+    check("counterexample: out/litmus/mp-rlx.json" in p.stdout, p.stdout)
+    c.run("run", "litmus/mp-rlx", "--all-violations", "--out", "o2", expect=VIOLATION)
+    check(c.files() == [] and "o2/litmus/mp-rlx.json" in c.files("o2"), "--out chooses the folder, never results/")
 
 
 def case_run_violating_counted(c):
@@ -155,9 +162,9 @@ def case_run_violating_counted(c):
     check("explored: 0 executions" not in p.stdout, p.stdout)
     doc = json.loads(c.run("run", "refpage/V5.1", "--format", "json", expect=VIOLATION).stdout)
     check(doc["runs"][0]["stats"]["violating"] >= 1, doc["runs"][0]["stats"])
-    p = c.run("check", "refpage/V5.1", expect=OK)
+    p = c.run("check", "refpage/V5.1", "--bless", expect=OK)
     check(" [0 executions]" not in p.stdout, p.stdout)
-    summary = json.loads(c.read("results/summary.json"))
+    summary = json.loads(c.read("out/summary.json"))
     check(summary["scenarios"][0]["stats"]["violating"] >= 1, summary["scenarios"][0])
 
 
@@ -171,8 +178,8 @@ def case_run_json(c):
 
 
 def case_trace_deterministic(c):
-    c.run("run", "litmus/mp-rlx", "--results", "r1", expect=VIOLATION)
-    c.run("run", "litmus/mp-rlx", "--results", "r2", expect=VIOLATION)
+    c.run("run", "litmus/mp-rlx", "--out", "r1", expect=VIOLATION)
+    c.run("run", "litmus/mp-rlx", "--out", "r2", expect=VIOLATION)
     a, b = c.read("r1/litmus/mp-rlx.json"), c.read("r2/litmus/mp-rlx.json")
     strip = lambda t: [l for l in t.split("\n") if not l.lstrip().startswith('"elapsed_seconds"')]
     check(strip(a) == strip(b), "traces differ apart from elapsed_seconds")
@@ -182,15 +189,15 @@ def case_trace_deterministic(c):
 
 def case_replay(c):
     c.run("run", "litmus/mp-rlx", expect=VIOLATION)
-    p = c.run("replay", "results/litmus/mp-rlx.json", expect=OK)
+    p = c.run("replay", "out/litmus/mp-rlx.json", expect=OK)
     check("confirmed" in p.stdout, p.stdout)
-    doc = json.loads(c.run("replay", "results/litmus/mp-rlx.json", "--format", "json", expect=OK).stdout)
+    doc = json.loads(c.run("replay", "out/litmus/mp-rlx.json", "--format", "json", expect=OK).stdout)
     check(doc["status"] == "confirmed", doc)
 
 
 def case_replay_model_changed(c):
     c.run("run", "litmus/mp-rlx", expect=VIOLATION)
-    data = json.loads(c.read("results/litmus/mp-rlx.json"))
+    data = json.loads(c.read("out/litmus/mp-rlx.json"))
     data["variant"] = "ra"  # as if the model had been fixed since the trace was written
     c.write("changed.json", json.dumps(data))
     p = c.run("replay", "changed.json", expect=VIOLATION)
@@ -199,25 +206,37 @@ def case_replay_model_changed(c):
 
 def case_explain(c):
     c.run("run", "litmus/mp-rlx", expect=VIOLATION)
-    p = c.run("explain", "results/litmus/mp-rlx.json", expect=OK)
-    check(p.stdout == c.read("results/litmus/mp-rlx.txt"), "explain prints the saved timeline")
-    p = c.run("explain", "results/litmus/mp-rlx.json", "--format", "dot", expect=OK)
+    p = c.run("explain", "out/litmus/mp-rlx.json", expect=OK)
+    check(p.stdout == c.read("out/litmus/mp-rlx.txt"), "explain prints the saved timeline")
+    p = c.run("explain", "out/litmus/mp-rlx.json", "--format", "dot", expect=OK)
     check(p.stdout.startswith("digraph") and '[label="rf"' in p.stdout and '[label="po"]' in p.stdout, p.stdout)
+    # fr: the stale read of x (init) to the write that overwrote it, highlighted.
+    check('[label="fr (stale)", color=red' in p.stdout, p.stdout)
+    check("newrank=true" in p.stdout and "{rank=same; row4; e4;}" in p.stdout, "rows pinned:\n" + p.stdout)
+    p = c.run("explain", "out/litmus/mp-rlx.json", "--format", "html", expect=OK)
+    check(p.stdout.startswith("<!DOCTYPE html>") and "<script" not in p.stdout and "http://" not in p.stdout.replace(
+        "http://www.w3.org/2000/svg", ""), "self-contained page")
+    check(p.stdout.count('<g class="thread"') == 2 and p.stdout.count('class="edge rf"') == 1, p.stdout)
+    check(p.stdout.count('class="edge fr stale"') == 1 and 'class="edge sw"' not in p.stdout, "fr of the stale read")
 
 
 def case_check_pass(c):
-    p = c.run("check", "--junit", "out/junit.xml", expect=OK)
-    check("PASS" in p.stdout and "2 pass, 0 mismatch" in p.stdout, p.stdout)
-    root = ET.parse(c.path("out/junit.xml")).getroot()
-    check(root.tag == "testsuites" and root.get("tests") == "2" and root.get("failures") == "0", ET.tostring(root))
-    summary = json.loads(c.read("results/summary.json"))
-    check(summary["counts"] == {"scenarios": 2, "pass": 2, "mismatch": 0, "inconclusive": 0}, summary)
+    p = c.run("check", "--bless", expect=OK)
+    check("(new counterexample results/litmus/mp-rlx.json)" in p.stdout, p.stdout)
     validate_trace(c, "results/litmus/mp-rlx.json")
-    # Run again: the committed counterexample is unchanged, and a second check passes.
-    c.run("check", expect=OK)
+    committed = c.read("results/litmus/mp-rlx.json")
+    p = c.run("check", "--junit", "reports/junit.xml", expect=OK)
+    check("PASS" in p.stdout and "2 pass, 0 mismatch" in p.stdout, p.stdout)
+    root = ET.parse(c.path("reports/junit.xml")).getroot()
+    check(root.tag == "testsuites" and root.get("tests") == "2" and root.get("failures") == "0", ET.tostring(root))
+    summary = json.loads(c.read("out/summary.json"))
+    check(summary["counts"] == {"scenarios": 2, "pass": 2, "mismatch": 0, "inconclusive": 0, "error": 0}, summary)
+    check(c.read("results/litmus/mp-rlx.json") == committed, "check leaves the committed file alone")
+    check(c.files() == ["results/litmus/mp-rlx.json", "results/litmus/mp-rlx.txt"], c.files())
 
 
 def case_check_jobs(c):
+    c.run("check", "--bless", expect=OK)
     p = c.run("check", "--jobs", "2", expect=OK)
     check(p.stdout.index("litmus/mp-ra") < p.stdout.index("litmus/mp-rlx"), "scenario order kept")
 
@@ -253,13 +272,182 @@ def case_env_limit(c):
 
 
 def case_check_golden_changed(c):
-    c.run("check", expect=OK)
-    c.write("results/litmus/mp-rlx.txt", c.read("results/litmus/mp-rlx.txt").replace("STALE", "FRESH"))
-    p = c.run("check", expect=VIOLATION)
-    check("counterexample changed" in p.stdout, p.stdout)
-    check(os.path.exists(c.path("results/litmus/mp-rlx.txt.new")), "new version written for review")
     c.run("check", "--bless", expect=OK)
-    check("FRESH" not in c.read("results/litmus/mp-rlx.txt"), "bless rewrote the timeline")
+    data = json.loads(c.read("results/litmus/mp-rlx.json"))
+    # A different execution: the stale read of x now reads 1 (as if the model had changed).
+    stale = next(e for e in data["events"] if e["stale"])
+    stale["value_read"] = 1
+    c.write("results/litmus/mp-rlx.json", json.dumps(data, indent=2))
+    p = c.run("check", "--junit", "j.xml", expect=VIOLATION)
+    check("counterexample changed (event #%d value_read: 1 -> 0)" % stale["seq"] in p.stdout, p.stdout)
+    check("out/litmus/mp-rlx.txt" in p.stdout, "points at the one found now: " + p.stdout)
+    check(os.path.exists(c.path("out/litmus/mp-rlx.json")), "the one found now is in the output folder")
+    check(not any(f.endswith(".new") for f in c.files()), f"no .new files under results/: {c.files()}")
+    failure = ET.parse(c.path("j.xml")).getroot().find(".//failure")
+    check(failure is not None and "| T0" in failure.text and "STALE" in failure.text, "timeline in the JUnit failure")
+    c.write("results/litmus/mp-rlx.txt.new", "left by an older mmcheck")
+    c.run("check", "--bless", expect=OK)
+    check(json.loads(c.read("results/litmus/mp-rlx.json"))["events"][stale["seq"] - 1]["value_read"] == 0, "blessed")
+    check(not any(f.endswith(".new") for f in c.files()), f"no .new file left after --bless: {c.files()}")
+    c.run("check", expect=OK)
+
+
+def case_check_golden_lines_moved(c):
+    # Source lines, statistics and timing are shown but are not the execution: a committed
+    # counterexample whose lines moved (a comment added to the model) still passes, untouched.
+    c.run("check", "--bless", expect=OK)
+    data = json.loads(c.read("results/litmus/mp-rlx.json"))
+    for e in data["events"]:
+        e["source"]["line"] += 7
+    data["violation"]["source"]["line"] += 7
+    data["stats"] = {k: (v + 1 if isinstance(v, int) and not isinstance(v, bool) else v)
+                          for k, v in data.get("stats", {}).items()}
+    text = json.dumps(data, indent=2)
+    c.write("results/litmus/mp-rlx.json", text)
+    txt = re.sub(r"classic\.cpp:(\d+)", lambda m: "classic.cpp:%d" % (int(m.group(1)) + 7), c.read("results/litmus/mp-rlx.txt"))
+    c.write("results/litmus/mp-rlx.txt", txt)
+    p = c.run("check", expect=OK)
+    check("2 pass" in p.stdout, p.stdout)
+    check(c.read("results/litmus/mp-rlx.json") == text and c.read("results/litmus/mp-rlx.txt") == txt,
+          "check does not rewrite a committed counterexample")
+    c.run("check", "--bless", expect=OK)
+    check(c.read("results/litmus/mp-rlx.json") != text, "--bless refreshes the source lines")
+
+
+def case_check_missing_counterexample(c):
+    p = c.run("check", "--junit", "j.xml", expect=VIOLATION)
+    check("MISMATCH" in p.stdout and "missing counterexample: run check --bless" in p.stdout, p.stdout)
+    check(c.files() == [], f"check without --bless writes nothing under results/: {c.files()}")
+    check(os.path.exists(c.path("out/litmus/mp-rlx.json")), "the counterexample found is in the output folder")
+    check(ET.parse(c.path("j.xml")).getroot().get("failures") == "1", c.read("j.xml"))
+    c.run("check", "--bless", expect=OK)
+    c.run("check", expect=OK)
+
+
+def case_check_ci_outputs(c):
+    # A scenario expected safe that is violated: SARIF, annotations, Markdown and JUnit all
+    # name the model line of the violated check and carry the counterexample.
+    c = Case({"x/unexpected": scenario("mp", "rlx", "safe"), "litmus/mp-ra": scenario("mp", "ra", "safe")})
+    try:
+        p = c.run("check", "--sarif", "ci/mmcheck.sarif", "--github", "--summary-md", "ci/summary.md",
+                  "--junit", "ci/junit.xml", "--html", "ci/html", expect=VIOLATION)
+        sarif = json.loads(c.read("ci/mmcheck.sarif"))
+        problems = sarif_problems(sarif)
+        check(not problems, "SARIF structure:\n" + "\n".join(problems))
+        results = sarif["runs"][0]["results"]
+        check(len(results) == 1 and results[0]["ruleId"] == "mmcheck/verdict-mismatch", results)
+        loc = results[0]["locations"][0]["physicalLocation"]
+        check(loc["artifactLocation"]["uri"] == "models/litmus/classic.cpp" and loc["region"]["startLine"] > 1, loc)
+        flows = results[0]["codeFlows"][0]["threadFlows"]
+        check(len(flows) == 2 and all(f["locations"] for f in flows), flows)
+        steps = sorted(l["executionOrder"] for f in flows for l in f["locations"])
+        check(steps == list(range(1, len(steps) + 1)), steps)
+        line = loc["region"]["startLine"]
+        ann = [l for l in p.stdout.split("\n") if l.startswith("::")]
+        check(len(ann) == 1 and ann[0].startswith("::error file=models/litmus/classic.cpp,line=%d," % line), ann)
+        junit = ET.parse(c.path("ci/junit.xml")).getroot()
+        failure = junit.find(".//failure")
+        check(failure is not None and "| T0" in failure.text and "classic.cpp:" in failure.text, ET.tostring(junit))
+        md = c.read("ci/summary.md")
+        check("| :x: mismatch | `x/unexpected` |" in md and "| :white_check_mark: pass | `litmus/mp-ra` |" in md, md)
+        check("models/litmus/classic.cpp:%d" % line in md and "```" in md, md)
+        index = c.read("ci/html/index.html")
+        check('href="x/unexpected.html"' in index and "mismatch" in index, index)
+        check('<g class="thread"' in c.read("ci/html/x/unexpected.html"), "a page per counterexample")
+        check(c.files() == [], f"no files under results/: {c.files()}")
+    finally:
+        c.cleanup()
+
+
+SARIF_REQUIRED = {
+    # SARIF 2.1.0 (OASIS), the schema's "required" lists for the objects written here.
+    "log": ["version", "runs"], "run": ["tool"], "tool": ["driver"], "driver": ["name"],
+    "result": ["message"], "message": [], "location": [], "physicalLocation": [], "artifactLocation": [],
+    "region": [], "codeFlow": ["threadFlows"], "threadFlow": ["locations"], "threadFlowLocation": [],
+    "rule": ["id"],
+}
+
+
+def sarif_problems(log):
+    """The required fields and types of SARIF 2.1.0 for what mmcheck writes."""
+    out = []
+
+    def need(obj, kind, where):
+        if not isinstance(obj, dict):
+            out.append(f"{where}: {kind} is not an object")
+            return False
+        for k in SARIF_REQUIRED[kind]:
+            if k not in obj:
+                out.append(f"{where}: {kind} lacks required '{k}'")
+        return True
+
+    def message(m, where):
+        if need(m, "message", where) and not ("text" in m or "id" in m):
+            out.append(f"{where}: message needs 'text' or 'id'")
+
+    def physical(p, where):
+        if not need(p, "physicalLocation", where):
+            return
+        a = p.get("artifactLocation")
+        if need(a, "artifactLocation", where + ".artifactLocation") and not isinstance(a.get("uri"), str):
+            out.append(f"{where}: artifactLocation.uri is not a string")
+        r = p.get("region", {})
+        if need(r, "region", where + ".region") and not (isinstance(r.get("startLine"), int) and r["startLine"] >= 1):
+            out.append(f"{where}: region.startLine must be an integer >= 1")
+
+    if need(log, "log", "log"):
+        if log.get("version") != "2.1.0":
+            out.append("log: version must be \"2.1.0\"")
+        if not isinstance(log.get("$schema", ""), str):
+            out.append("log: $schema must be a string")
+        if not isinstance(log.get("runs"), list):
+            out.append("log: runs must be an array")
+        for i, run in enumerate(log.get("runs") or []):
+            w = f"runs[{i}]"
+            if not need(run, "run", w):
+                continue
+            if need(run.get("tool"), "tool", w + ".tool") and need(run["tool"].get("driver"), "driver", w + ".tool.driver"):
+                for j, rule in enumerate(run["tool"]["driver"].get("rules", [])):
+                    need(rule, "rule", f"{w}.rules[{j}]")
+            for j, res in enumerate(run.get("results", [])):
+                rw = f"{w}.results[{j}]"
+                if not need(res, "result", rw):
+                    continue
+                message(res.get("message"), rw + ".message")
+                if res.get("level") not in (None, "none", "note", "warning", "error"):
+                    out.append(f"{rw}: bad level {res.get('level')!r}")
+                for k, loc in enumerate(res.get("locations", [])):
+                    if need(loc, "location", f"{rw}.locations[{k}]") and "physicalLocation" in loc:
+                        physical(loc["physicalLocation"], f"{rw}.locations[{k}].physicalLocation")
+                for k, flow in enumerate(res.get("codeFlows", [])):
+                    fw = f"{rw}.codeFlows[{k}]"
+                    if not need(flow, "codeFlow", fw):
+                        continue
+                    for m, tf in enumerate(flow.get("threadFlows", [])):
+                        if not need(tf, "threadFlow", f"{fw}.threadFlows[{m}]"):
+                            continue
+                        if not tf.get("locations"):
+                            out.append(f"{fw}.threadFlows[{m}]: locations must be a non-empty array")
+                        for q, tl in enumerate(tf.get("locations", [])):
+                            tw = f"{fw}.threadFlows[{m}].locations[{q}]"
+                            if need(tl, "threadFlowLocation", tw) and "location" in tl:
+                                if "message" in tl["location"]:
+                                    message(tl["location"]["message"], tw + ".location.message")
+                                if "physicalLocation" in tl["location"]:
+                                    physical(tl["location"]["physicalLocation"], tw + ".location.physicalLocation")
+                            if "executionOrder" in tl and not (isinstance(tl["executionOrder"], int) and tl["executionOrder"] >= -1):
+                                out.append(f"{tw}: executionOrder must be an integer >= -1")
+    return out
+
+
+def case_sarif_checker_rejects(c):
+    # The SARIF structure check itself can fail.
+    bad = {"version": "2.0.0", "runs": [{"tool": {}, "results": [{"locations": [{"physicalLocation": {
+        "artifactLocation": {}, "region": {"startLine": 0}}}], "codeFlows": [{"threadFlows": [{"locations": []}]}]}]}]}
+    problems = sarif_problems(bad)
+    for needle in ("version must be", "tool lacks required 'driver'", "result lacks required 'message'",
+                   "uri is not a string", "startLine must be", "locations must be a non-empty array"):
+        check(any(needle in p for p in problems), f"{needle!r} not reported: {problems}")
 
 
 # ---------------------------------------------------------------- bad input
@@ -313,7 +501,7 @@ def case_bad_expect_kind(c):
 
 def bad_trace(c, mutate, *needles, commands=("replay", "explain")):
     c.run("run", "litmus/mp-rlx", expect=VIOLATION)
-    c.write("bad.json", mutate(c.read("results/litmus/mp-rlx.json")))
+    c.write("bad.json", mutate(c.read("out/litmus/mp-rlx.json")))
     for cmd in commands:
         one_line_error(c.run(cmd, "bad.json", expect=BAD_INPUT), "bad.json", *needles)
 
@@ -334,7 +522,10 @@ def case_bad_trace_model(c):
 
 def case_bad_results_unwritable(c):
     c.write("blocker", "a file where a directory should be")
-    p = c.run("run", "litmus/mp-rlx", "--results", "blocker/results", expect=BAD_INPUT)
+    p = c.run("run", "litmus/mp-rlx", "--out", "blocker/out", expect=BAD_INPUT)
+    one_line_error(p, "cannot write to blocker/out")
+    check(c.read("blocker").startswith("a file"), "nothing written")
+    p = c.run("check", "litmus/mp-rlx", "--bless", "--results", "blocker/results", expect=BAD_INPUT)
     one_line_error(p, "cannot write results to blocker/results")
     check(c.read("blocker").startswith("a file"), "nothing written")
 

@@ -2,6 +2,8 @@
 /// \file JUnit XML and summary.json.
 #include "report/check_report.hpp"
 
+#include "report/timeline.hpp"
+
 #include <cstdio>
 
 namespace mmcheck {
@@ -22,8 +24,13 @@ const char* golden_status_name(GoldenStatus s) {
         case GoldenStatus::New: return "new";
         case GoldenStatus::Changed: return "changed";
         case GoldenStatus::Blessed: return "blessed";
+        case GoldenStatus::Missing: return "missing";
     }
     return "?";
+}
+
+const char* CheckRecord::status_name() const {
+    return is_error() ? "error" : check_status_name(judgement.status);
 }
 
 std::string xml_escape(const std::string& s) {
@@ -45,30 +52,39 @@ std::string xml_escape(const std::string& s) {
 }
 
 std::string render_junit(const std::vector<CheckRecord>& records, double seconds) {
-    std::size_t failures = 0, skipped = 0;
+    std::size_t failures = 0, skipped = 0, errors = 0;
     for (const auto& r : records) {
-        if (r.judgement.status == CheckStatus::Mismatch) ++failures;
-        if (r.judgement.status == CheckStatus::Inconclusive) ++skipped;
+        if (r.is_error()) ++errors;
+        else if (r.judgement.status == CheckStatus::Mismatch) ++failures;
+        else if (r.judgement.status == CheckStatus::Inconclusive) ++skipped;
     }
+    const std::string counts = "tests=\"" + std::to_string(records.size()) + "\" failures=\"" + std::to_string(failures) +
+                               "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
+                               "\" time=\"" + seconds_text(seconds) + "\"";
     std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    x += "<testsuites name=\"mmcheck\" tests=\"" + std::to_string(records.size()) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
-         seconds_text(seconds) + "\">\n";
-    x += "  <testsuite name=\"mmcheck check\" tests=\"" + std::to_string(records.size()) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
-         seconds_text(seconds) + "\">\n";
+    x += "<testsuites name=\"mmcheck\" " + counts + ">\n";
+    x += "  <testsuite name=\"mmcheck check\" " + counts + ">\n";
     for (const auto& r : records) {
         const auto slash = r.scenario.rfind('/');
         const std::string classname = "scenarios." + (slash == std::string::npos ? std::string("root") : r.scenario.substr(0, slash));
         x += "    <testcase classname=\"" + xml_escape(classname) + "\" name=\"" + xml_escape(r.scenario) + "\" time=\"" +
              seconds_text(r.stats.seconds) + "\">\n";
-        const std::string body = "expected: " + r.expected + "\nactual: " + r.judgement.actual + "\n" +
-                                 (r.judgement.detail.empty() ? "" : r.judgement.detail + "\n") +
-                                 (r.trace_file.empty() ? "" : "counterexample: " + r.trace_file + "\n");
-        if (r.judgement.status == CheckStatus::Mismatch)
-            x += "      <failure message=\"" + xml_escape(r.judgement.detail) + "\" type=\"mismatch\">" + xml_escape(body) + "</failure>\n";
-        else if (r.judgement.status == CheckStatus::Inconclusive)
+        std::string body = "expected: " + r.expected + "\nactual: " + r.judgement.actual + "\n" +
+                           (r.judgement.detail.empty() ? "" : r.judgement.detail + "\n") +
+                           (r.trace_file.empty() ? "" : "counterexample: " + r.trace_file + "\n") +
+                           (r.new_trace_file.empty() ? "" : "found now: " + r.new_trace_file + "\n");
+        if (r.is_error()) {
+            x += "      <error message=\"" + xml_escape("internal error: " + r.error) + "\" type=\"internal-error\">" +
+                 xml_escape("internal error: " + r.error + "\n") + "</error>\n";
+        } else if (r.judgement.status == CheckStatus::Mismatch) {
+            // The timeline itself, so a reviewer reads the counterexample in the CI page.
+            std::string failure = body;
+            if (r.counterexample) failure += "\n" + render_timeline(*r.counterexample);
+            x += "      <failure message=\"" + xml_escape(r.judgement.detail.empty() ? "expected " + r.expected + ", got " + r.judgement.actual : r.judgement.detail) +
+                 "\" type=\"mismatch\">" + xml_escape(failure) + "</failure>\n";
+        } else if (r.judgement.status == CheckStatus::Inconclusive) {
             x += "      <skipped message=\"" + xml_escape("inconclusive: " + r.judgement.detail) + "\"/>\n";
+        }
         x += "      <system-out>" + xml_escape(body) + "</system-out>\n";
         x += "    </testcase>\n";
     }
@@ -82,17 +98,18 @@ nlohmann::ordered_json summary_json(const std::vector<CheckRecord>& records, dou
     ordered_json j;
     j["schema"] = "mmcheck.summary/1";
     j["tool"] = ordered_json{{"name", "mmcheck"}, {"version", tool_version}};
-    std::size_t pass = 0, mismatch = 0, inconclusive = 0;
+    std::size_t pass = 0, mismatch = 0, inconclusive = 0, errors = 0;
     ordered_json list = ordered_json::array();
     for (const auto& r : records) {
-        switch (r.judgement.status) {
+        if (r.is_error()) ++errors;
+        else switch (r.judgement.status) {
             case CheckStatus::Pass: ++pass; break;
             case CheckStatus::Mismatch: ++mismatch; break;
             case CheckStatus::Inconclusive: ++inconclusive; break;
         }
         ordered_json e;
         e["scenario"] = r.scenario;
-        e["status"] = check_status_name(r.judgement.status);
+        e["status"] = r.status_name();
         e["expected"] = r.expected;
         e["actual"] = r.judgement.actual;
         e["detail"] = r.judgement.detail;
@@ -102,6 +119,8 @@ nlohmann::ordered_json summary_json(const std::vector<CheckRecord>& records, dou
                                   {"events", r.stats.events}, {"revisits", r.stats.revisits}};
         e["trace"] = r.trace_file.empty() ? ordered_json(nullptr) : ordered_json(r.trace_file);
         e["golden"] = golden_status_name(r.golden);
+        if (!r.new_trace_file.empty()) e["new_trace"] = r.new_trace_file;
+        if (r.is_error()) e["error"] = r.error;
         if (r.judgement.outcomes) {
             ordered_json pats = ordered_json::array();
             for (const auto& p : r.judgement.outcomes->patterns) {
@@ -115,7 +134,7 @@ nlohmann::ordered_json summary_json(const std::vector<CheckRecord>& records, dou
         e["seconds"] = r.stats.seconds;
         list.push_back(std::move(e));
     }
-    j["counts"] = ordered_json{{"scenarios", records.size()}, {"pass", pass}, {"mismatch", mismatch}, {"inconclusive", inconclusive}};
+    j["counts"] = ordered_json{{"scenarios", records.size()}, {"pass", pass}, {"mismatch", mismatch}, {"inconclusive", inconclusive}, {"error", errors}};
     j["scenarios"] = list;
     j["seconds"] = seconds;
     return j;

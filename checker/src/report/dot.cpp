@@ -39,7 +39,9 @@ bool acquire_side(const Trace& t, const TraceEvent& r) {
 }  // namespace
 
 std::string render_dot(const Trace& t) {
-    std::string out = "digraph execution {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n";
+    // newrank lets rank=same reach across the thread clusters: each timeline row is one rank,
+    // so the threads stand side by side as pinned columns, time going down as in the timeline.
+    std::string out = "digraph execution {\n  rankdir=TB;\n  newrank=true;\n  node [shape=box, fontname=\"monospace\"];\n";
     out += "  label=" + quote(t.scenario + " (" + t.model + "/" + t.variant + "): " +
                               violation_kind_name(t.violation.kind) + ": " + t.violation.message) + ";\n";
     // Initial writes of the locations some read or write touches.
@@ -51,6 +53,7 @@ std::string render_dot(const Trace& t) {
                ", style=dashed];\n";
     for (const auto& th : t.threads) {
         out += "  subgraph cluster_t" + std::to_string(th.id) + " {\n    label=" + quote("T" + std::to_string(th.id) + " " + th.name) + ";\n";
+        out += "    head" + std::to_string(th.id) + " [label=" + quote("T" + std::to_string(th.id)) + ", shape=plaintext];\n";
         for (const auto& e : t.events) {
             if (e.thread != th.id) continue;
             const bool bad = (t.violation.event && *t.violation.event == e.seq) || (t.violation.other && *t.violation.other == e.seq);
@@ -58,6 +61,25 @@ std::string render_dot(const Trace& t) {
                    (bad ? ", color=red, penwidth=2" : "") + (e.stale ? ", style=bold" : "") + "];\n";
         }
         out += "  }\n";
+    }
+    // The pinned rows: an invisible column of row markers, each on a rank with its event; the
+    // thread heads on the rank above the first row, in thread order.
+    out += "  node [shape=plaintext, fontcolor=gray40];\n  row0 [label=\"\"];\n";
+    for (const auto& e : t.events) out += "  row" + std::to_string(e.seq) + " [label=\"#" + std::to_string(e.seq) + "\"];\n";
+    for (const auto& e : t.events)
+        out += "  row" + std::to_string(e.seq - 1) + " -> row" + std::to_string(e.seq) + " [style=invis];\n";
+    for (const auto& e : t.events) out += "  {rank=same; row" + std::to_string(e.seq) + "; " + node(e.seq) + ";}\n";
+    out += "  {rank=same; row0;";
+    for (const auto& th : t.threads) out += " head" + std::to_string(th.id) + ";";
+    out += "}\n";
+    for (std::size_t i = 0; i + 1 < t.threads.size(); ++i)
+        out += "  head" + std::to_string(t.threads[i].id) + " -> head" + std::to_string(t.threads[i + 1].id) + " [style=invis];\n";
+    for (const auto& th : t.threads) {
+        for (const auto& e : t.events) {
+            if (e.thread != th.id) continue;
+            out += "  head" + std::to_string(th.id) + " -> " + node(e.seq) + " [style=invis];\n";
+            break;
+        }
     }
     // po: consecutive events of each thread (by index).
     std::map<ThreadId, std::map<std::uint32_t, std::uint32_t>> by_thread;
@@ -73,11 +95,11 @@ std::string render_dot(const Trace& t) {
     for (const auto& r : t.events) {
         if (!r.reads_from) continue;
         const std::string from = *r.reads_from == 0 ? init_node(r.location.value_or(0)) : node(*r.reads_from);
-        out += "  " + from + " -> " + node(r.seq) + " [label=\"rf\", color=darkgreen, fontcolor=darkgreen];\n";
+        out += "  " + from + " -> " + node(r.seq) + " [label=\"rf\", color=darkgreen, fontcolor=darkgreen, constraint=false];\n";
         if (*r.reads_from == 0 || r.kind != EventKind::Read) continue;
         const TraceEvent* w = t.find(*r.reads_from);
         if (w != nullptr && w->thread != r.thread && release_side(t, *w) && acquire_side(t, r))
-            out += "  " + node(w->seq) + " -> " + node(r.seq) + " [label=\"sw\", color=blue, fontcolor=blue, style=dashed];\n";
+            out += "  " + node(w->seq) + " -> " + node(r.seq) + " [label=\"sw\", color=blue, fontcolor=blue, style=dashed, constraint=false];\n";
     }
     // mo: consecutive writes of each location in coherence order, from its initial write.
     std::map<LocId, std::map<std::uint32_t, std::uint32_t>> co;
@@ -86,9 +108,24 @@ std::string render_dot(const Trace& t) {
     for (const auto& [l, writes] : co) {
         std::string prev = init_node(l);
         for (const auto& [pos, seq] : writes) {
-            out += "  " + prev + " -> " + node(seq) + " [label=\"mo\", color=orange, fontcolor=orange];\n";
+            out += "  " + prev + " -> " + node(seq) + " [label=\"mo\", color=orange, fontcolor=orange, constraint=false];\n";
             prev = node(seq);
         }
+    }
+    // fr = rf^-1 ; mo, drawn to the immediate mo-successor of the write read. A stale read's
+    // fr edge goes to a write already above it in the timeline: the edge that explains it.
+    for (const auto& r : t.events) {
+        // An RMW's read is followed in mo by its own write (atomicity): no other fr edge.
+        if (r.kind != EventKind::Read || !r.reads_from || !r.location || r.has(kRmwRead)) continue;
+        const auto it = co.find(*r.location);
+        if (it == co.end()) continue;
+        const TraceEvent* w = *r.reads_from == 0 ? nullptr : t.find(*r.reads_from);
+        const std::uint32_t pos = w == nullptr ? 0 : w->co_position.value_or(0);
+        const auto next = it->second.upper_bound(pos);
+        if (next == it->second.end()) continue;
+        out += "  " + node(r.seq) + " -> " + node(next->second) +
+               (r.stale ? " [label=\"fr (stale)\", color=red, fontcolor=red, penwidth=2, constraint=false];\n"
+                        : " [label=\"fr\", color=red3, fontcolor=red3, style=dotted, constraint=false];\n");
     }
     out += "}\n";
     return out;

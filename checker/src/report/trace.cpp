@@ -38,6 +38,11 @@ std::string relative_source(const char* file, const std::string& root) {
         if (prefix.back() != '/') prefix += '/';
         if (f.rfind(prefix, 0) == 0) f.erase(0, prefix.size());
     }
+    // A compiler launcher that rewrites absolute paths (ccache with base_dir) makes them
+    // relative to the object's build folder, e.g. "../../../models/x.cpp" from
+    // build/release/models: climbing out of a build tree inside the source tree lands on the
+    // source root, so the leading "../" are dropped to name the file as every build does.
+    while (f.rfind("../", 0) == 0) f.erase(0, 3);
     return f;
 }
 
