@@ -450,6 +450,101 @@ def case_sarif_checker_rejects(c):
         check(any(needle in p for p in problems), f"{needle!r} not reported: {problems}")
 
 
+def repo_copy():
+    """A scratch git repository holding the source tree's tracked files, committed."""
+    c = Case({})
+    files = subprocess.run(["git", "-C", SOURCE, "ls-files", "-co", "--exclude-standard"], capture_output=True,
+                           text=True, check=True).stdout.split("\n")
+    for f in files:
+        if f and os.path.isfile(os.path.join(SOURCE, f)):
+            os.makedirs(os.path.dirname(c.path(f)) or c.dir, exist_ok=True)
+            shutil.copy2(os.path.join(SOURCE, f), c.path(f))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(git + ["init", "-q"], cwd=c.dir, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=c.dir, check=True)
+    subprocess.run(git + ["commit", "-qm", "base"], cwd=c.dir, check=True)
+    return c
+
+
+def selected(c, *extra):
+    """Scenario -> reason printed by check --changed-since HEAD (run without exploring: -q list)."""
+    # The default output folder (outside this checkout), as a user in a repository gets it.
+    p = c.run("check", "--changed-since", "HEAD", "-q", *extra, env={"MMCHECK_OUT": ""})
+    check(p.returncode in (OK, VIOLATION), f"exit {p.returncode}: {p.stderr}")
+    out = {}
+    for line in p.stdout.split("\n"):
+        m = re.match(r"^  (\S+)  \((.*)\)$", line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out, p
+
+
+def case_changed_since(c):
+    c = repo_copy()
+    try:
+        names = [os.path.relpath(os.path.join(r, f), c.path("scenarios"))[:-5]
+                 for r, _, fs in os.walk(c.path("scenarios")) for f in fs if f.endswith(".json")]
+        protocol = lambda n: n.split("/")[0]
+        sel, p = selected(c)
+        check(sel == {} and "nothing to check" in p.stdout, "no change, nothing selected: " + p.stdout)
+        git_status = lambda: subprocess.run(["git", "status", "--porcelain"], cwd=c.dir, capture_output=True,
+                                            text=True, check=True).stdout
+
+        # A model change: that model's scenarios only, and they still pass (comment line).
+        model = c.read("models/gup_pin.cpp")
+        c.write("models/gup_pin.cpp", "// a comment\n" + model)
+        sel, p = selected(c)
+        check(set(sel) == {n for n in names if protocol(n) == "gup_pin"}, sel)
+        check(all(r == "model source models/gup_pin.cpp changed" for r in sel.values()), sel)
+        check(p.returncode == OK and "MISMATCH" not in p.stdout, p.stdout)
+        check(git_status().strip() == "M models/gup_pin.cpp", "check leaves only the edit: " + git_status())
+        c.write("models/gup_pin.cpp", model)
+
+        # A shared header: every model that includes it (kernel.hpp: all but the litmus shapes).
+        hdr = c.read("checker/include/mmcheck/kernel/pte.hpp")
+        c.write("checker/include/mmcheck/kernel/pte.hpp", hdr + "\n// a comment\n")
+        sel, _ = selected(c)
+        check(set(sel) == {n for n in names if protocol(n) != "litmus"}, sorted(set(names) - set(sel)))
+        check(all(r.startswith("header checker/include/mmcheck/kernel/pte.hpp changed (included by models/")
+                  for r in sel.values()), sel)
+        c.write("checker/include/mmcheck/kernel/pte.hpp", hdr)
+
+        # A scenario file: that scenario.
+        sc = c.read("scenarios/litmus/sb-rlx.json")
+        c.write("scenarios/litmus/sb-rlx.json", sc.replace('"description": "', '"description": "(edited) ', 1))
+        sel, _ = selected(c)
+        check(sel == {"litmus/sb-rlx": "scenario file scenarios/litmus/sb-rlx.json changed"}, sel)
+        c.write("scenarios/litmus/sb-rlx.json", sc)
+
+        # The engine: everything. Documentation: nothing.
+        eng = c.read("checker/src/model/rc11.cpp")
+        c.write("checker/src/model/rc11.cpp", eng + "\n// a comment\n")
+        sel, _ = selected(c)
+        check(set(sel) == set(names) and all(r == "engine changed: checker/src/model/rc11.cpp" for r in sel.values()), sel)
+        c.write("checker/src/model/rc11.cpp", eng)
+        c.write("docs/mmcheck.md", c.read("docs/mmcheck.md") + "\nmore\n")
+        sel, _ = selected(c)
+        check(sel == {}, sel)
+
+        p = c.run("check", "--changed-since", "no-such-rev", expect=BAD_INPUT)
+        one_line_error(p, "--changed-since", "no-such-rev", "is not a git revision")
+    finally:
+        c.cleanup()
+
+
+def case_run_leaves_git_status_clean(c):
+    c = repo_copy()
+    try:
+        for args in (["run", "gup_pin/2C"], ["run", "litmus/mp-rlx", "--all-violations"], ["check", "--tag", "litmus"],
+                     ["replay", "results/gup_pin/2C.json"], ["explain", "results/gup_pin/2C.json", "--format", "html"]):
+            c.run(*args, env={"MMCHECK_OUT": ""})
+        st = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=c.dir, capture_output=True, text=True,
+                            check=True).stdout
+        check(st == "", "no file written or changed in the checkout:\n" + st)
+    finally:
+        c.cleanup()
+
+
 # ---------------------------------------------------------------- bad input
 
 def bad_scenario(c, body, *needles):
