@@ -540,7 +540,8 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
         }
         write_report_file((dir / "index.html").string(), render_html_index(index));
     }
-    if (opts.github) std::cout << render_github_annotations(records) << std::flush;
+    // Workflow commands are read from both streams; stdout stays one JSON document with --format json.
+    if (opts.github) (s.format == Format::Json ? std::cerr : std::cout) << render_github_annotations(records) << std::flush;
 
     // The worst outcome decides: an internal error, then a mismatch, then an inconclusive run.
     const int code = errors > 0 ? exit_code::kInternal

@@ -172,7 +172,6 @@ int main(int argc, char** argv) {
     CLI::App* rep = app.add_subcommand("replay", "Re-execute the execution recorded in a trace and confirm its violation");
     rep->add_option("file", file, "A trace written by run or check (results/NAME.json)")->required()->type_name("FILE");
     add_output_options(rep, o, false);
-    add_out_option(rep, o.out_dir);
     rep->callback([&] { action = [&] { return cmd_replay(resolve(o), file); }; });
 
     CLI::App* explain = app.add_subcommand("explain", "Render a saved trace as a timeline or a Graphviz graph");

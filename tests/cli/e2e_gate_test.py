@@ -10,9 +10,11 @@ names one), and runs docs/mmcheck.md's CI recipe, `mmcheck check --junit --sarif
   1. none: green;
   2. a comment line added at the top of models/gup_pin.cpp (every line number moves): still
      green, and results/ untouched;
-  3. the (A1) smp_mb() of write_protect_page() removed (the barrier of 088b8aa537c2): red,
-     only verdict mismatches (no counterexample noise), and SARIF, annotations and JUnit name
-     the model line of the violated check with the timeline in the JUnit failure;
+  3. the (A1) smp_mb() of write_protect_page() removed (the barrier of 088b8aa537c2): red;
+     the verdict mismatches are exactly 2B and 2B-ro, and the only other failures are
+     committed counterexamples that executed the removed fence (one fence fewer; no noise
+     from moved lines); SARIF, annotations and JUnit name the model line of the violated
+     check, with the timeline in the JUnit failure;
   4. a model made non-deterministic in one variant (an internal error): that scenario is an
      ERROR entry, every other scenario has its result, exit 6, and every report is written.
 """
@@ -105,18 +107,36 @@ def main():
     build("removing the barrier")
     p, out = gate("barrier")
     check(p.returncode == VIOLATION, f"exit {p.returncode}, expected 10:\n" + p.stdout[-4000:] + p.stderr[-2000:])
-    mismatches = re.findall(r"^MISMATCH\s+(\S+)\s+(.*)$", p.stdout, re.M)
+    mismatches = re.findall(r"^MISMATCH\s+(\S+)\s+(.*)\n\s+(.*)$", p.stdout, re.M)
     check(mismatches, p.stdout)
-    check(all(n.startswith("gup_pin/") for n, _ in mismatches), f"only gup_pin scenarios break: {mismatches}")
-    check("counterexample changed" not in p.stdout and "missing counterexample" not in p.stdout,
-          "no counterexample noise, only verdicts:\n" + p.stdout)
-    print(f"ok: the barrier removed breaks {len(mismatches)} scenarios: " + ", ".join(n for n, _ in mismatches))
-    broken = {n for n, _ in mismatches}
+    check(all(n.startswith("gup_pin/") for n, _, _ in mismatches), f"only gup_pin scenarios change: {mismatches}")
+    check("missing counterexample" not in p.stdout, p.stdout)
+    # The real breaks: scenarios expected safe that now violate (2B and 2B-ro, the protocol of
+    # 088b8aa537c2 without its barrier). Every other mismatch must be a scenario whose
+    # committed counterexample executed the removed barrier: one fence(sc) fewer, no noise
+    # from moved lines.
+    broken = {n for n, _, why in mismatches if why.startswith("expected safe, found violation")}
+    check(broken == {"gup_pin/2B", "gup_pin/2B-ro"}, f"the real breaks: {broken}")
+    for n, _, why in mismatches:
+        if n in broken:
+            continue
+        check(why.startswith("counterexample changed (number of events: "), f"{n}: {why}")
+        with open(os.path.join(repo, "results", n + ".json"), encoding="utf-8") as f:
+            old = json.load(f)["events"]
+        with open(os.path.join(out, "out", n + ".json"), encoding="utf-8") as f:
+            new = json.load(f)["events"]
+        fences = lambda ev: sum(1 for e in ev if e["kind"] == "fence" and e["order"] == "sc")
+        check(len(old) == len(new) + 1 and fences(old) == fences(new) + 1, f"{n}: not just the barrier: {why}")
+    changed = {n for n, _, _ in mismatches} - broken
+    print(f"ok: the barrier removed breaks {sorted(broken)}; {len(changed)} committed counterexamples lose "
+          f"the barrier's fence: {sorted(changed)}")
+    failing = {n for n, _, _ in mismatches}
     # SARIF: one result per broken scenario, at a line of models/gup_pin.cpp that is a check.
     with open(os.path.join(out, "mmcheck.sarif"), encoding="utf-8") as f:
         sarif = json.load(f)
     results = sarif["runs"][0]["results"]
-    check({r["properties"]["scenario"] for r in results} == broken, results)
+    check({r["properties"]["scenario"] for r in results} == failing, results)
+    check({r["properties"]["scenario"] for r in results if r["ruleId"] == "mmcheck/verdict-mismatch"} == broken, results)
     lines = original.split("\n")
     for r in results:
         loc = r["locations"][0]["physicalLocation"]
@@ -126,18 +146,18 @@ def main():
         check(r["codeFlows"][0]["threadFlows"], r)
     # Annotations: one per broken scenario at the same lines.
     ann = re.findall(r"^::error file=([^,]+),line=(\d+),title=mmcheck ([^:%]+)", p.stdout, re.M)
-    check({a[2] for a in ann} == broken and all(a[0] == "models/gup_pin.cpp" for a in ann), ann)
+    check({a[2] for a in ann} == failing and all(a[0] == "models/gup_pin.cpp" for a in ann), ann)
     sarif_lines = {r["properties"]["scenario"]: r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results}
     check(all(int(a[1]) == sarif_lines[a[2]] for a in ann), (ann, sarif_lines))
     # JUnit: a failure per broken scenario, holding the timeline and the model line.
     junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
     failures = {tc.get("name"): tc.find("failure") for tc in junit.iter("testcase") if tc.find("failure") is not None}
-    check(set(failures) == broken, set(failures))
+    check(set(failures) == failing, set(failures))
     for name, f in failures.items():
         check("| T0" in f.text and "gup_pin.cpp:%d" % sarif_lines[name] in f.text, f.text[:2000])
     with open(os.path.join(out, "summary.md"), encoding="utf-8") as f:
         md = f.read()
-    check(all("`%s`" % n in md for n in broken) and ":x: mismatch" in md, md[:2000])
+    check(all("`%s`" % n in md for n in failing) and ":x: mismatch" in md, md[:2000])
     print("ok: SARIF, annotations, JUnit and the Markdown summary name the model lines")
 
     # 4. An internal error in one scenario: gup_pin 2C made non-deterministic (a different
