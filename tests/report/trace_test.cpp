@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /// \file Traces: built from a violation, written, read back unchanged; stale reads; timeline
 /// and DOT rendering; and the one-line errors for bad trace files.
+#include "report/ci_outputs.hpp"
 #include "report/dot.hpp"
+#include "report/golden.hpp"
+#include "report/html.hpp"
 #include "report/timeline.hpp"
 #include "report/trace.hpp"
 #include "report_fixtures.hpp"
@@ -116,4 +119,97 @@ TEST_CASE("the DOT graph has po, rf and mo edges and sw for release/acquire", "[
     t.events[2].mode = Mode::Acq;
     dot = render_dot(t);
     CHECK(dot.find("e2 -> e3 [label=\"sw\"") != std::string::npos);
+}
+
+TEST_CASE("two traces are the same execution whatever their source lines, statistics and timing", "[core][report][golden]") {
+    const Trace a = mp_trace();
+    Trace b = a;
+    for (auto& e : b.events) e.line += 5;
+    b.violation.line += 5;
+    b.stats.complete += 7;
+    b.seconds = 99;
+    b.tool_version = "9.9.9";
+    CHECK(execution_difference(a, b).empty());
+    b.events[3].value_read = 1;
+    CHECK(execution_difference(a, b) == "event #4 value_read: 0 -> 1");
+    b = a;
+    b.events[2].reads_from = 0;
+    CHECK(execution_difference(a, b) == "event #3 reads_from: 2 -> 0");
+    b = a;
+    b.events[3].label = "[R9] other";
+    CHECK(execution_difference(a, b).rfind("event #4 label", 0) == 0);
+    b = a;
+    b.events.pop_back();
+    CHECK(execution_difference(a, b) == "number of events: 4 -> 3");
+    b = a;
+    b.violation.message = "other";
+    CHECK(execution_difference(a, b).rfind("violation message", 0) == 0);
+}
+
+TEST_CASE("the DOT graph draws fr edges and pins the rows", "[core][report][dot]") {
+    const std::string dot = render_dot(mp_trace());
+    INFO(dot);
+    // The stale read of data (#4, from init) missed #1: fr from #4 to #1, highlighted.
+    CHECK(dot.find("e4 -> e1 [label=\"fr (stale)\", color=red") != std::string::npos);
+    CHECK(dot.find("newrank=true") != std::string::npos);
+    CHECK(dot.find("{rank=same; row3; e3;}") != std::string::npos);
+}
+
+TEST_CASE("the HTML view has a column per thread and an arrow per rf edge, and no script", "[core][report][html]") {
+    const std::string h = render_html(mp_trace());
+    const auto count = [&h](const std::string& needle) {
+        std::size_t n = 0;
+        for (auto at = h.find(needle); at != std::string::npos; at = h.find(needle, at + 1)) ++n;
+        return n;
+    };
+    CHECK(count("<g class=\"thread\"") == 2);
+    CHECK(count("<g class=\"event ") == 4);
+    CHECK(count("class=\"edge rf\"") == 1);
+    CHECK(count("class=\"edge fr stale\"") == 1);
+    CHECK(count("class=\"edge sw\"") == 0);
+    CHECK(h.find("<script") == std::string::npos);
+    CHECK(h.find("[R2] read data") != std::string::npos);
+    HtmlOptions o;
+    o.hb = true;
+    Trace t = mp_trace();
+    t.events[1].mode = Mode::Rel;
+    t.events[2].mode = Mode::Acq;
+    CHECK(render_html(t, o).find("class=\"edge sw\"") != std::string::npos);
+}
+
+TEST_CASE("SARIF, annotations and the Markdown summary locate a mismatch at the violated check", "[core][report][ci]") {
+    CheckRecord r;
+    r.scenario = "litmus/mp-rlx";
+    r.expected = "safe";
+    r.judgement.status = CheckStatus::Mismatch;
+    r.judgement.actual = "violation (check: mp weak outcome)";
+    r.counterexample = std::make_shared<const Trace>(mp_trace());
+    CheckRecord ok;
+    ok.scenario = "litmus/mp-ra";
+    ok.expected = "safe";
+    ok.judgement.actual = "safe";
+    CheckRecord err;
+    err.scenario = "x/err";
+    err.error = "model is not deterministic";
+    const std::vector<CheckRecord> records{r, ok, err};
+    const RecordLocation at = record_location(r);
+    CHECK(at.file == r.counterexample->violation.file);
+    const auto sarif = render_sarif(records, "0.1.0");
+    CHECK(sarif["version"] == "2.1.0");
+    REQUIRE(sarif["runs"][0]["results"].size() == 2);
+    const auto& res = sarif["runs"][0]["results"][0];
+    CHECK(res["ruleId"] == "mmcheck/verdict-mismatch");
+    CHECK(res["locations"][0]["physicalLocation"]["region"]["startLine"] == at.line);
+    CHECK(res["codeFlows"][0]["threadFlows"].size() == 2);
+    CHECK(sarif["runs"][0]["results"][1]["ruleId"] == "mmcheck/internal-error");
+    const std::string ann = render_github_annotations(records);
+    CHECK(ann.rfind("::error file=" + at.file + ",line=" + std::to_string(at.line) + ",title=mmcheck litmus/mp-rlx%3A mismatch::", 0) == 0);
+    CHECK(ann.find("x/err") != std::string::npos);
+    const std::string md = render_summary_markdown(records, 1.0);
+    CHECK(md.find("| :x: mismatch | `litmus/mp-rlx` |") != std::string::npos);
+    CHECK(md.find("| :boom: error | `x/err` |") != std::string::npos);
+    const std::string junit = render_junit(records, 1.0);
+    CHECK(junit.find("errors=\"1\"") != std::string::npos);
+    CHECK(junit.find("<error message=\"internal error: model is not deterministic\"") != std::string::npos);
+    CHECK(junit.find("STALE") != std::string::npos);  // the timeline in the failure
 }

@@ -38,12 +38,12 @@ struct CheckRecord {
     std::uint64_t violating = 0;  ///< executions ended by a violation in a thread (report/statistics.hpp)
     /// Set when exploring this scenario failed inside mmcheck (an internal error): the record
     /// is an "error", neither pass nor mismatch, and the other scenarios still run.
-    std::string error;
-    std::string scenario_file;    ///< the scenario's file as shown (locates records without a trace)
-    std::string new_trace_file;   ///< the counterexample found now, in the output folder, when it
+    std::string error{};
+    std::string scenario_file{};  ///< the scenario's file as shown (locates records without a trace)
+    std::string new_trace_file{}; ///< the counterexample found now, in the output folder, when it
                                   ///< differs from the committed one or none is committed
     /// The counterexample found now (its timeline goes into JUnit, its steps into SARIF).
-    std::shared_ptr<const Trace> counterexample;
+    std::shared_ptr<const Trace> counterexample{};
 
     [[nodiscard]] bool is_error() const { return !error.empty(); }
     /// "pass", "mismatch", "inconclusive" or "error".
