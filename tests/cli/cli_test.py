@@ -212,7 +212,7 @@ def case_explain(c):
     check(p.stdout.startswith("digraph") and '[label="rf"' in p.stdout and '[label="po"]' in p.stdout, p.stdout)
     # fr: the stale read of x (init) to the write that overwrote it, highlighted.
     check('[label="fr (stale)", color=red' in p.stdout, p.stdout)
-    check("newrank=true" in p.stdout and "{rank=same; row4; e4;}" in p.stdout, "rows pinned:\n" + p.stdout)
+    check("newrank=true" in p.stdout and "{rank=same; row4; g4_0; e4;}" in p.stdout, "rows pinned:\n" + p.stdout)
     p = c.run("explain", "out/litmus/mp-rlx.json", "--format", "html", expect=OK)
     check(p.stdout.startswith("<!DOCTYPE html>") and "<script" not in p.stdout and "http://" not in p.stdout.replace(
         "http://www.w3.org/2000/svg", ""), "self-contained page")

@@ -152,7 +152,7 @@ TEST_CASE("the DOT graph draws fr edges and pins the rows", "[core][report][dot]
     // The stale read of data (#4, from init) missed #1: fr from #4 to #1, highlighted.
     CHECK(dot.find("e4 -> e1 [label=\"fr (stale)\", color=red") != std::string::npos);
     CHECK(dot.find("newrank=true") != std::string::npos);
-    CHECK(dot.find("{rank=same; row3; e3;}") != std::string::npos);
+    CHECK(dot.find("{rank=same; row3; g3_0; e3;}") != std::string::npos);
 }
 
 TEST_CASE("the HTML view has a column per thread and an arrow per rf edge, and no script", "[core][report][html]") {

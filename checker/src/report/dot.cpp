@@ -4,6 +4,7 @@
 
 #include "report/timeline.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -52,8 +53,22 @@ std::string render_dot(const Trace& t) {
         out += "  " + init_node(l) + " [label=" + quote("init " + t.locations[l].name + " = " + std::to_string(t.locations[l].initial)) +
                ", style=dashed];\n";
     for (const auto& th : t.threads) {
-        out += "  subgraph cluster_t" + std::to_string(th.id) + " {\n    label=" + quote("T" + std::to_string(th.id) + " " + th.name) + ";\n";
-        out += "    head" + std::to_string(th.id) + " [label=" + quote("T" + std::to_string(th.id)) + ", shape=plaintext];\n";
+        // Not a cluster: dot reorders clusters regardless of the flat edges that pin the
+        // columns, so a thread's column is headed by a header node instead of a box.
+        out += "  subgraph thread_t" + std::to_string(th.id) + " {\n";
+        out += "    head" + std::to_string(th.id) + " [label=" + quote("T" + std::to_string(th.id) + " " + th.name) +
+               ", shape=box, style=\"filled,bold\", fillcolor=lightgrey];\n";
+        // Invisible grid cells on the rows of the other threads' events keep this column
+        // in place on every rank (see the pinned rows below).
+        // Each is as wide as the column's widest event, so the columns do not overlap.
+        std::size_t chars = th.name.size() + 4;
+        for (const auto& e : t.events)
+            if (e.thread == th.id) chars = std::max(chars, event_cell_text(t, e).size() + 5);
+        const std::string width = std::to_string(0.12 * static_cast<double>(chars) + 0.3);
+        for (const auto& e : t.events)
+            if (e.thread != th.id)
+                out += "    g" + std::to_string(e.seq) + "_" + std::to_string(th.id) + " [label=\"\", shape=box, style=invis, width=" +
+                       width + "];\n";
         for (const auto& e : t.events) {
             if (e.thread != th.id) continue;
             const bool bad = (t.violation.event && *t.violation.event == e.seq) || (t.violation.other && *t.violation.other == e.seq);
@@ -62,24 +77,29 @@ std::string render_dot(const Trace& t) {
         }
         out += "  }\n";
     }
-    // The pinned rows: an invisible column of row markers, each on a rank with its event; the
-    // thread heads on the rank above the first row, in thread order.
+    // The pinned rows: a grid. Each timeline row is one rank holding its row marker and one
+    // cell per thread (the event, or an invisible point), chained left to right in thread
+    // order by invisible flat edges and linked top to bottom per thread, so the thread
+    // columns stand side by side in order and time goes down as in the timeline.
+    const auto cell = [&](std::uint32_t seq, ThreadId th) {
+        if (seq == 0) return "head" + std::to_string(th);
+        const TraceEvent* e = t.find(seq);
+        return e != nullptr && e->thread == th ? node(seq) : "g" + std::to_string(seq) + "_" + std::to_string(th);
+    };
     out += "  node [shape=plaintext, fontcolor=gray40];\n  row0 [label=\"\"];\n";
     for (const auto& e : t.events) out += "  row" + std::to_string(e.seq) + " [label=\"#" + std::to_string(e.seq) + "\"];\n";
-    for (const auto& e : t.events)
-        out += "  row" + std::to_string(e.seq - 1) + " -> row" + std::to_string(e.seq) + " [style=invis];\n";
-    for (const auto& e : t.events) out += "  {rank=same; row" + std::to_string(e.seq) + "; " + node(e.seq) + ";}\n";
-    out += "  {rank=same; row0;";
-    for (const auto& th : t.threads) out += " head" + std::to_string(th.id) + ";";
-    out += "}\n";
-    for (std::size_t i = 0; i + 1 < t.threads.size(); ++i)
-        out += "  head" + std::to_string(t.threads[i].id) + " -> head" + std::to_string(t.threads[i + 1].id) + " [style=invis];\n";
-    for (const auto& th : t.threads) {
-        for (const auto& e : t.events) {
-            if (e.thread != th.id) continue;
-            out += "  head" + std::to_string(th.id) + " -> " + node(e.seq) + " [style=invis];\n";
-            break;
+    for (std::uint32_t seq = 0; seq <= t.events.size(); ++seq) {
+        std::string rank = "  {rank=same; row" + std::to_string(seq) + ";";
+        std::string chain = "  row" + std::to_string(seq);
+        for (const auto& th : t.threads) {
+            rank += " " + cell(seq, th.id) + ";";
+            chain += " -> " + cell(seq, th.id);
         }
+        out += rank + "}\n" + chain + " [style=invis];\n";
+        if (seq == 0) continue;
+        out += "  row" + std::to_string(seq - 1) + " -> row" + std::to_string(seq) + " [style=invis];\n";
+        for (const auto& th : t.threads)
+            out += "  " + cell(seq - 1, th.id) + " -> " + cell(seq, th.id) + " [style=invis];\n";
     }
     // po: consecutive events of each thread (by index).
     std::map<ThreadId, std::map<std::uint32_t, std::uint32_t>> by_thread;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// \file The counterexample as a Graphviz graph of the execution: one cluster per thread, the
-/// clusters pinned side by side with one rank per timeline row (newrank), and po (black), rf
+/// \file The counterexample as a Graphviz graph of the execution: one column per thread headed
+/// by its name, the columns pinned side by side with one rank per timeline row (newrank), and po (black), rf
 /// (green), mo (orange, coherence), fr (red: from a read to the mo-successor of the write it
 /// read; bold for a stale read) and sw (blue, dashed) edges.
 #pragma once
