@@ -38,6 +38,9 @@ std::string relative_source(const char* file, const std::string& root) {
         if (prefix.back() != '/') prefix += '/';
         if (f.rfind(prefix, 0) == 0) f.erase(0, prefix.size());
     }
+    // A compiler that saw relative paths (ccache's base_dir, as scripts and the team brief
+    // set it) spells them from the build directory: what follows the "../" is root-relative.
+    while (f.rfind("../", 0) == 0) f.erase(0, 3);
     return f;
 }
 
