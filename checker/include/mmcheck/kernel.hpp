@@ -35,7 +35,9 @@
 /// mmcheck/kernel/tlb.hpp, included at the end of this header when present.
 ///
 /// Every function takes a trailing defaulted std::source_location, so a trace names the line
-/// of the model that called READ_ONCE, not this header.
+/// of the model that called READ_ONCE, not this header. Every ordered primitive opens a
+/// KernelOpScope with its name, so `mmcheck audit` names its orderings after it
+/// ("atomic_dec_and_test", leading / trailing mb) at the caller's line.
 #pragma once
 
 #include <mmcheck/model.hpp>
