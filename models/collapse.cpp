@@ -96,6 +96,7 @@ private:
     const std::size_t n_ = static_cast<std::size_t>(param("ptes"));
     const PteXchg xchg_kind_ = param("arm64") != 0 ? PteXchg::Relaxed : PteXchg::FullyOrdered;
     const TlbFlushKind flush_kind_ = param("ipi") != 0 ? TlbFlushKind::Ipi : TlbFlushKind::Broadcast;
+    const bool batched_flush_ = param("batched_flush") != 0;
 
     static constexpr pteval_t old_pte(std::size_t i) { return pfn_pte(old_pfn(i), true, true); }
     static constexpr pteval_t new_pte(std::size_t i) { return pfn_pte(new_pfn(i), true, true); }
@@ -124,7 +125,12 @@ private:
     /// folio_test_locked(): test_bit (relaxed), as pfn_swap_entry_folio()'s BUG_ON reads it.
     bool folio_test_locked(std::size_t i) { return test_bit(PG_locked, old_flags_[i]); }
 
-    void flush_all_cpus() { flush_tlb_range({cpu_u_, cpu_g_}); }
+    /// The flush after the migration entries: synchronous (flush_tlb_range(), arm64's ends in
+    /// dsb(ish)) or batched (TTU_BATCH_FLUSH: the dsb comes after the code modelled here).
+    void flush_all_cpus() {
+        if (batched_flush_) flush_tlb_batched({cpu_u_, cpu_g_});
+        else flush_tlb_range({cpu_u_, cpu_g_});
+    }
 
     /// __collapse_huge_page_copy(): copy_mc_user_highpage() per page (RLX load + RLX store).
     void copy_pages() {
@@ -451,4 +457,5 @@ MMCHECK_REGISTER_MODEL(
       {"zap", 0, 0, 1, "1: MADV_DONTNEED actor"},
       {"copy_fails", 0, 0, 1, "1: the copy fails (machine check) and khugepaged rolls back"},
       {"arm64", 1, 0, 1, "1: ptep_get_and_clear is xchg_relaxed; 0: fully ordered (x86)"},
-      {"ipi", 0, 0, 1, "1: IPI flushes that wait for GUP-fast's IRQ-disabled section (x86)"}}));
+      {"ipi", 0, 0, 1, "1: IPI flushes that wait for GUP-fast's IRQ-disabled section (x86)"},
+      {"batched_flush", 0, 0, 1, "1: the flush after the migration entries is batched (TTU_BATCH_FLUSH: no dsb before the refcount read); 0: synchronous flush_tlb_range"}}));

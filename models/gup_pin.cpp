@@ -372,12 +372,14 @@ private:
     /// The pin half of try_grab_folio_fast(): folio_ref_try_add(), the rest of the bias,
     /// and (since 088b8aa537c2) smp_mb__after_atomic().
     bool try_grab_folio_fast(bool mb_after) {
-        label("(B3) folio_ref_try_add(folio, 1)");
+        // 2C numbers GUP-fast's steps [G0]..[G5]; 2B uses the brief's (B1)..(B5).
+        const std::string step = starts_with(variant(), "2C") ? "[G3] " : "(B3) ";
+        label(step + "folio_ref_try_add(folio, 1)");
         if (!atomic_inc_not_zero(refcount_)) return false;
-        label("(B3) folio_ref_add(folio, GUP_PIN_COUNTING_BIAS - 1)");
+        label(step + "folio_ref_add(folio, GUP_PIN_COUNTING_BIAS - 1)");
         atomic_add(GUP_PIN_COUNTING_BIAS - 1, refcount_);
         if (mb_after) {
-            label("(B3) smp_mb__after_atomic()");
+            label(step + "smp_mb__after_atomic()");
             smp_mb__after_atomic();
         }
         return true;
@@ -474,8 +476,9 @@ private:
         const bool needs_cow = test_bit(MMF_HAS_PINNED, mm_flags_) &&
                                READ_ONCE(refcount_) >= GUP_PIN_COUNTING_BIAS;
         if (!needs_cow) {
-            // Share the page with the child: dup rmap, write-protect the parent's PTE.
-            label("[F3] __folio_dup_file_rmap/ptep_set_wrprotect(parent pte)");
+            // Share the anon page with the child: folio_try_dup_anon_rmap_pte() (an anon
+            // page: not __folio_dup_file_rmap()), then write-protect the parent's PTE.
+            label("[F3] folio_try_dup_anon_rmap_pte(); ptep_set_wrprotect(parent pte)");
             ptep_set_wrprotect(pte_);
             WRITE_ONCE(shared_, 1);
         }

@@ -132,8 +132,23 @@ ScenarioRun run_scenario(const Scenario& sc, const Settings& s, Progress* progre
     ExploreOptions o = explore_options(sc, s);
     if (progress != nullptr) o.progress = [progress](const ExploreStats& st) { progress->update(st); };
     ScenarioRun run;
-    run.result = explore(program_of(*info, sc.variant, sc.params), o);
+    Program program = program_of(*info, sc.variant, sc.params);
+    program.instrumentation = std::make_shared<Instrumentation>();
+    program.instrumentation->count_checks = true;
+    run.result = explore(program, o);
     run.judgement = judge(sc, run.result);
+    // A safe verdict must have checked something (issue 11): a check never evaluated, or an
+    // implication whose premise never held, proves nothing. An outcome table is a property
+    // of its own, so a scenario with one needs no check().
+    if (run.judgement.status == CheckStatus::Pass && run.result.verdict == Verdict::Safe) {
+        std::string why = vacuity_finding(*program.instrumentation);
+        const bool no_checks = program.instrumentation->checks().empty();
+        if (!why.empty() && !(no_checks && !sc.outcomes.empty() && program.instrumentation->complete_executions() > 0)) {
+            run.judgement.status = CheckStatus::Mismatch;
+            run.judgement.actual = "vacuous";
+            run.judgement.detail = "vacuous: " + why;
+        }
+    }
     const TraceContext ctx = trace_context(sc, s, o);
     std::vector<std::size_t> order;
     if (run.judgement.matched_violation) order.push_back(*run.judgement.matched_violation);

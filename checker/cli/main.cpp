@@ -2,6 +2,7 @@
 /// \file The mmcheck command: parses the command line (CLI11) and the environment, runs one
 /// subcommand, and turns every failure into one line on stderr and an exit code from
 /// exit_codes.hpp. The only place that decides what is printed and how the process ends.
+#include "audit_command.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "litmus_command.hpp"
@@ -183,6 +184,19 @@ int main(int argc, char** argv) {
     explain->add_flag("--hb", explain_hb, "html: also draw sw and hb edges");
 
     explain->callback([&] { action = [&] { return cmd_explain(file, explain_format, explain_hb); }; });
+
+    CLI::App* aud = app.add_subcommand("audit", "For safe scenarios: which fences, orders and locks the proof needs (each weakened in turn)");
+    auto* aud_names = aud->add_option("name", names, "Scenario names (default: every safe scenario)")->type_name("NAME");
+    aud->add_option("--tag", tag, "Every safe scenario with this tag")->type_name("TAG")->excludes(aud_names);
+    double per_site = 60;
+    aud->add_option("--site-time-limit", per_site, "Seconds per weakened site (0: no limit); a site cut by it is inconclusive")
+        ->type_name("SECONDS")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    aud->add_option("--jobs,-j", jobs, "Sites explored in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
+    add_run_options(aud, o);
+    add_output_options(aud, o, true);
+    aud->callback([&] { action = [&] { return cmd_audit(resolve(o), names, tag, per_site, jobs); }; });
 
     add_litmus_subcommand(app, exit_code);
 

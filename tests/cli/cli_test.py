@@ -108,7 +108,7 @@ def validate_trace(c, rel):
 # ---------------------------------------------------------------- commands
 
 def case_help(c):
-    for sub in ([], ["list"], ["run"], ["check"], ["replay"], ["explain"]):
+    for sub in ([], ["list"], ["run"], ["check"], ["replay"], ["explain"], ["audit"]):
         p = c.run(*sub, "--help", expect=OK)
         check("Usage" in p.stdout or "usage" in p.stdout.lower(), f"no usage text for {sub}")
     check(c.run("--version", expect=OK).stdout.startswith("mmcheck "), "version")
@@ -247,6 +247,42 @@ def case_check_expected_safe_but_violated(c):
     check("MISMATCH" in p.stdout and "expected safe" in p.stdout, p.stdout)
     root = ET.parse(c.path("j.xml")).getroot()
     check(root.get("failures") == "1", ET.tostring(root))
+
+
+def case_check_vacuous(c):
+    # A safe verdict whose check never ran, or whose implication's premise never held, fails
+    # the gate as "vacuous"; the same model with its check exercised passes.
+    for variant in ("unreachable", "premise-never"):
+        c = Case({"x/vacuous": scenario("selftest-vacuity", variant, "safe")})
+        p = c.run("check", expect=VIOLATION)
+        check("MISMATCH" in p.stdout and "vacuous" in p.stdout, p.stdout)
+    c = Case({"x/exercised": scenario("selftest-vacuity", "exercised", "safe")})
+    p = c.run("check", expect=OK)
+    check("PASS" in p.stdout and "vacuous" not in p.stdout, p.stdout)
+
+
+def case_audit_litmus(c):
+    # The textbook answers: both orders of MP+release/acquire carry the proof, and so do both
+    # fences of SB+fences; each load-bearing site comes with a counterexample.
+    c = Case({"litmus/mp-ra": scenario("mp", "ra", "safe"), "litmus/sb-fenced": scenario("sb", "fenced", "safe"),
+              "litmus/mp-rlx": scenario("mp", "rlx", WEAK)})
+    p = c.run("audit", "--tag", "t", "--format", "json", expect=OK)
+    doc = json.loads(p.stdout)
+    audits = {a["scenario"]: a for a in doc["audits"]}
+    check(sorted(audits) == ["litmus/mp-ra", "litmus/sb-fenced"], "only safe scenarios are audited: " + str(sorted(audits)))
+    mp = audits["litmus/mp-ra"]["sites"]
+    check(sorted(s["kind"] for s in mp) == ["acquire load", "release store"], mp)
+    sb = audits["litmus/sb-fenced"]["sites"]
+    check([s["kind"] for s in sb] == ["seq_cst fence", "seq_cst fence"] and {s["thread"] for s in sb} == {"P0", "P1"}, sb)
+    for s in mp + sb:
+        check(s["load_bearing"] and s["counterexample"], s)
+        check(set(s) >= {"file", "line", "function", "kind", "weakening", "load_bearing", "counterexample"}, s)
+        check(os.path.exists(c.path(s["counterexample"])), s["counterexample"])
+    p = c.run("audit", "litmus/mp-ra", expect=OK)
+    check("2 load-bearing, 0 redundant" in p.stdout, p.stdout)
+    # A named scenario that is not safe is skipped, with the violation's exit code.
+    p = c.run("audit", "litmus/mp-rlx", expect=VIOLATION)
+    check("skipped" in p.stdout, p.stdout)
 
 
 def case_check_expected_violation_but_safe(c):
@@ -536,7 +572,8 @@ def case_run_leaves_git_status_clean(c):
     c = repo_copy()
     try:
         for args in (["run", "gup_pin/2C"], ["run", "litmus/mp-rlx", "--all-violations"], ["check", "--tag", "litmus"],
-                     ["replay", "results/gup_pin/2C.json"], ["explain", "results/gup_pin/2C.json", "--format", "html"]):
+                     ["replay", "results/gup_pin/2C.json"], ["explain", "results/gup_pin/2C.json", "--format", "html"],
+                     ["audit", "litmus/mp-ra"]):
             c.run(*args, env={"MMCHECK_OUT": ""})
         st = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=c.dir, capture_output=True, text=True,
                             check=True).stdout

@@ -107,12 +107,29 @@ public:
     virtual void observe(std::string_view name, std::int64_t value) = 0;
     /// True while Model::final() runs: loads then read the final value and add no event.
     virtual bool in_final() const = 0;
+
+    // --- instrumentation (mmcheck audit, vacuity); model code uses model.hpp's wrappers ---
+    /// Opens a kernel primitive called at `src` (e.g. "atomic_dec_and_test"): every ordering
+    /// inside it, up to the matching end_kernel_op(), is attributed to that call and name, so
+    /// `mmcheck audit` can name and weaken it. `part` names one ordering of a primitive that
+    /// has several ("dsb(ish) after TLBI"); nested scopes keep the outermost name.
+    virtual void begin_kernel_op(const char* name, SourceRef src, const char* part) {
+        (void)name, (void)src, (void)part;
+    }
+    virtual void end_kernel_op() {}
+    /// An implication checked as such: the property is exercised only in executions where the
+    /// premise held, which vacuity detection counts.
+    virtual void check_implies(bool premise, bool conclusion, std::string_view message, SourceRef src) {
+        if (premise) check(conclusion, message, src);
+    }
 };
 
 namespace detail {
 /// The context of the execution running on this OS thread; set by the runtime.
 ExecutionContext& current_context();
 void set_current_context(ExecutionContext* ctx);
+/// The current context, or null outside an execution (for destructors, which must not throw).
+ExecutionContext* current_context_or_null() noexcept;
 }  // namespace detail
 
 }  // namespace mmcheck

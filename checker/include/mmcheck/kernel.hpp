@@ -35,7 +35,9 @@
 /// mmcheck/kernel/tlb.hpp, included at the end of this header when present.
 ///
 /// Every function takes a trailing defaulted std::source_location, so a trace names the line
-/// of the model that called READ_ONCE, not this header.
+/// of the model that called READ_ONCE, not this header. Every ordered primitive opens a
+/// KernelOpScope with its name, so `mmcheck audit` names its orderings after it
+/// ("atomic_dec_and_test", leading / trailing mb) at the caller's line.
 #pragma once
 
 #include <mmcheck/model.hpp>
@@ -67,26 +69,28 @@ void WRITE_ONCE(const atomic<T>& x, std::type_identity_t<T> v, loc_t l = loc_t::
 /// smp_load_acquire(&x).
 template <class T>
 T smp_load_acquire(const atomic<T>& x, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"smp_load_acquire", l};
     return x.load(acquire, l);
 }
 /// smp_store_release(&x, v).
 template <class T>
 void smp_store_release(const atomic<T>& x, std::type_identity_t<T> v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"smp_store_release", l};
     x.store(v, release, l);
 }
 
 /// smp_mb(): full barrier.
-inline void smp_mb(loc_t l = loc_t::current()) { fence(seq_cst, l); }
+inline void smp_mb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb", l}; fence(seq_cst, l); }
 /// smp_wmb(): store->store barrier, modelled as a release fence (stronger than LKMM).
-inline void smp_wmb(loc_t l = loc_t::current()) { fence(release, l); }
+inline void smp_wmb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_wmb", l}; fence(release, l); }
 /// smp_rmb(): load->load barrier, modelled as an acquire fence (stronger than LKMM).
-inline void smp_rmb(loc_t l = loc_t::current()) { fence(acquire, l); }
+inline void smp_rmb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_rmb", l}; fence(acquire, l); }
 /// smp_mb__before_atomic(): upgrades the following unordered RMW to full ordering.
-inline void smp_mb__before_atomic(loc_t l = loc_t::current()) { fence(seq_cst, l); }
+inline void smp_mb__before_atomic(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__before_atomic", l}; fence(seq_cst, l); }
 /// smp_mb__after_atomic(): upgrades the preceding unordered RMW to full ordering.
-inline void smp_mb__after_atomic(loc_t l = loc_t::current()) { fence(seq_cst, l); }
+inline void smp_mb__after_atomic(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__after_atomic", l}; fence(seq_cst, l); }
 /// smp_mb__after_spinlock(): makes the preceding spin_lock() a full barrier.
-inline void smp_mb__after_spinlock(loc_t l = loc_t::current()) { fence(seq_cst, l); }
+inline void smp_mb__after_spinlock(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__after_spinlock", l}; fence(seq_cst, l); }
 
 // ----------------------------------------------------------------------------------------------
 // atomic_t and friends. Generic over atomic<T> so that narrow counters and longs work too.
@@ -134,11 +138,13 @@ void atomic_set(const atomic<T>& v, std::type_identity_t<T> i, loc_t l = loc_t::
 /// atomic_read_acquire(v).
 template <class T>
 T atomic_read_acquire(const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_read_acquire", l};
     return v.load(acquire, l);
 }
 /// atomic_set_release(v, i) (e.g. page_ref_unfreeze).
 template <class T>
 void atomic_set_release(const atomic<T>& v, std::type_identity_t<T> i, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_set_release", l};
     v.store(i, release, l);
 }
 
@@ -164,42 +170,50 @@ void atomic_dec(const atomic<T>& v, loc_t l = loc_t::current()) {
 /// atomic_add_return(i, v): returns the new value.
 template <class T>
 T atomic_add_return(std::type_identity_t<T> i, const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_add_return", l};
     const T old = impl::fully_ordered<T>([&] { return v.fetch_add(i, relaxed, l); }, l);
     return impl::wrapped(v, impl::raw_add<T>(old, i));
 }
 /// atomic_sub_return(i, v): returns the new value.
 template <class T>
 T atomic_sub_return(std::type_identity_t<T> i, const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_sub_return", l};
     const T old = impl::fully_ordered<T>([&] { return v.fetch_sub(i, relaxed, l); }, l);
     return impl::wrapped(v, impl::raw_sub<T>(old, i));
 }
 template <class T>
 T atomic_inc_return(const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_inc_return", l};
     return atomic_add_return<T>(T{1}, v, l);
 }
 template <class T>
 T atomic_dec_return(const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_dec_return", l};
     return atomic_sub_return<T>(T{1}, v, l);
 }
 /// atomic_dec_and_test(v): true when the new value is 0 (e.g. put_page_testzero).
 template <class T>
 bool atomic_dec_and_test(const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_dec_and_test", l};
     return atomic_sub_return<T>(T{1}, v, l) == T{0};
 }
 /// atomic_inc_and_test(v): true when the new value is 0.
 template <class T>
 bool atomic_inc_and_test(const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_inc_and_test", l};
     return atomic_add_return<T>(T{1}, v, l) == T{0};
 }
 /// atomic_add_negative(i, v): true when the new value is negative (for a narrow signed
 /// counter, negative in its own width).
 template <class T>
 bool atomic_add_negative(std::type_identity_t<T> i, const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_add_negative", l};
     return atomic_add_return<T>(i, v, l) < T{0};
 }
 /// xchg(ptr, new): fully ordered exchange; returns the old value.
 template <class T>
 T xchg(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"xchg", l};
     return impl::fully_ordered<T>([&] { return v.exchange(n, relaxed, l); }, l);
 }
 template <class T>
@@ -208,10 +222,12 @@ T xchg_relaxed(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::c
 }
 template <class T>
 T xchg_acquire(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"xchg_acquire", l};
     return v.exchange(n, acquire, l);
 }
 template <class T>
 T xchg_release(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"xchg_release", l};
     return v.exchange(n, release, l);
 }
 
@@ -231,6 +247,7 @@ T cas_value(const atomic<T>& v, T expected, T desired, std::memory_order success
 template <class T>
 T cmpxchg(const atomic<T>& v, std::type_identity_t<T> old, std::type_identity_t<T> n,
           loc_t l = loc_t::current()) {
+    KernelOpScope k_{"cmpxchg", l};
     fence(seq_cst, l);
     T e = old;
     if (v.compare_exchange_strong(e, n, relaxed, relaxed, l)) fence(seq_cst, l);
@@ -244,17 +261,20 @@ T cmpxchg_relaxed(const atomic<T>& v, std::type_identity_t<T> old, std::type_ide
 template <class T>
 T cmpxchg_acquire(const atomic<T>& v, std::type_identity_t<T> old, std::type_identity_t<T> n,
                   loc_t l = loc_t::current()) {
+    KernelOpScope k_{"cmpxchg_acquire", l};
     return impl::cas_value<T>(v, old, n, acquire, relaxed, l);
 }
 template <class T>
 T cmpxchg_release(const atomic<T>& v, std::type_identity_t<T> old, std::type_identity_t<T> n,
                   loc_t l = loc_t::current()) {
+    KernelOpScope k_{"cmpxchg_release", l};
     return impl::cas_value<T>(v, old, n, release, relaxed, l);
 }
 /// atomic_cmpxchg(v, old, new): as cmpxchg.
 template <class T>
 T atomic_cmpxchg(const atomic<T>& v, std::type_identity_t<T> old, std::type_identity_t<T> n,
                  loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_cmpxchg", l};
     return cmpxchg<T>(v, old, n, l);
 }
 /// atomic_add_unless(v, a, u): adds a unless the value is u; true when it added. Fully
@@ -262,6 +282,7 @@ T atomic_cmpxchg(const atomic<T>& v, std::type_identity_t<T> old, std::type_iden
 template <class T>
 bool atomic_add_unless(const atomic<T>& v, std::type_identity_t<T> a, std::type_identity_t<T> u,
                        loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_add_unless", l};
     fence(seq_cst, l);
     const ValueType t = v.type();
     const auto ra = static_cast<std::int64_t>(a);
@@ -285,6 +306,7 @@ bool atomic_add_unless(const atomic<T>& v, std::type_identity_t<T> a, std::type_
 /// atomic_inc_not_zero(v) (get_page_unless_zero, folio_try_get).
 template <class T>
 bool atomic_inc_not_zero(const atomic<T>& v, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"atomic_inc_not_zero", l};
     return atomic_add_unless<T>(v, T{1}, T{0}, l);
 }
 
@@ -317,12 +339,14 @@ bool test_bit(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
 /// test_and_set_bit(nr, w): fully ordered even when the bit was already set.
 template <class T>
 bool test_and_set_bit(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"test_and_set_bit", l};
     const T m = impl::bit_mask<T>(nr);
     return (impl::fully_ordered<T>([&] { return w.fetch_or(m, relaxed, l); }, l) & m) != T{0};
 }
 /// test_and_clear_bit(nr, w): fully ordered even when the bit was already clear.
 template <class T>
 bool test_and_clear_bit(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"test_and_clear_bit", l};
     const T m = impl::bit_mask<T>(nr);
     return (impl::fully_ordered<T>([&] { return w.fetch_and(static_cast<T>(~m), relaxed, l); }, l) &
             m) != T{0};
@@ -331,6 +355,7 @@ bool test_and_clear_bit(unsigned nr, const atomic<T>& w, loc_t l = loc_t::curren
 /// is already set it does not write and is unordered (returns true).
 template <class T>
 bool test_and_set_bit_lock(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"test_and_set_bit_lock", l};
     const auto m = static_cast<std::int64_t>(impl::bit_mask<T>(nr));
     const T old = w.update(
         [m](std::int64_t o) -> std::optional<std::int64_t> {
@@ -343,6 +368,7 @@ bool test_and_set_bit_lock(unsigned nr, const atomic<T>& w, loc_t l = loc_t::cur
 /// clear_bit_unlock(nr, w): RELEASE.
 template <class T>
 void clear_bit_unlock(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"clear_bit_unlock", l};
     w.fetch_and(static_cast<T>(~impl::bit_mask<T>(nr)), release, l);
 }
 /// __set_bit(nr, w): non-atomic read-modify-write as two relaxed steps (updates can be lost).
@@ -372,10 +398,10 @@ public:
 private:
     mutex m_;
 };
-inline void spin_lock(const spinlock_t& s, loc_t l = loc_t::current()) { s.raw().lock(l); }
-inline void spin_unlock(const spinlock_t& s, loc_t l = loc_t::current()) { s.raw().unlock(l); }
+inline void spin_lock(const spinlock_t& s, loc_t l = loc_t::current()) { KernelOpScope k_{"spin_lock", l}; s.raw().lock(l); }
+inline void spin_unlock(const spinlock_t& s, loc_t l = loc_t::current()) { KernelOpScope k_{"spin_unlock", l}; s.raw().unlock(l); }
 /// spin_trylock: true when the lock was taken (ACQUIRE); unordered on failure.
-inline bool spin_trylock(const spinlock_t& s, loc_t l = loc_t::current()) { return s.raw().try_lock(l); }
+inline bool spin_trylock(const spinlock_t& s, loc_t l = loc_t::current()) { KernelOpScope k_{"spin_trylock", l}; return s.raw().try_lock(l); }
 
 /// The page lock (PG_locked): a sleeping bit lock, ACQUIRE/RELEASE. Modelled as its own
 /// mutex, apart from the rest of page->flags (kit 0.1).
@@ -388,11 +414,11 @@ private:
     mutex m_;
 };
 /// lock_page / folio_lock.
-inline void lock_page(const page_lock_t& p, loc_t l = loc_t::current()) { p.raw().lock(l); }
+inline void lock_page(const page_lock_t& p, loc_t l = loc_t::current()) { KernelOpScope k_{"lock_page", l}; p.raw().lock(l); }
 /// trylock_page / folio_trylock: true when taken.
-inline bool trylock_page(const page_lock_t& p, loc_t l = loc_t::current()) { return p.raw().try_lock(l); }
+inline bool trylock_page(const page_lock_t& p, loc_t l = loc_t::current()) { KernelOpScope k_{"trylock_page", l}; return p.raw().try_lock(l); }
 /// unlock_page / folio_unlock.
-inline void unlock_page(const page_lock_t& p, loc_t l = loc_t::current()) { p.raw().unlock(l); }
+inline void unlock_page(const page_lock_t& p, loc_t l = loc_t::current()) { KernelOpScope k_{"unlock_page", l}; p.raw().unlock(l); }
 
 // ----------------------------------------------------------------------------------------------
 // Narrow counters

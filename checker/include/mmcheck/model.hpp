@@ -248,6 +248,30 @@ inline void check(bool ok, std::string_view property,
     detail::current_context().check(ok, property, SourceRef::from(l));
 }
 
+/// The property "premise implies conclusion", checked as an implication: it fails when the
+/// premise holds and the conclusion does not. Unlike `check(!premise || conclusion, ...)`,
+/// mmcheck counts the executions in which the premise held, and `mmcheck check` reports a safe
+/// scenario whose premise never held as vacuous.
+inline void check_implies(bool premise, bool conclusion, std::string_view property,
+                          std::source_location l = std::source_location::current()) {
+    detail::current_context().check_implies(premise, conclusion, property, SourceRef::from(l));
+}
+
+/// Names the ordering events of one kernel primitive for `mmcheck audit`: from construction to
+/// destruction, fences and ordered accesses of the calling thread are attributed to `name`
+/// called at `l` (the model line that called the primitive). See kernel.hpp.
+class KernelOpScope {
+public:
+    KernelOpScope(const char* name, const std::source_location& l, const char* part = nullptr) {
+        if (auto* c = detail::current_context_or_null()) c->begin_kernel_op(name, SourceRef::from(l), part);
+    }
+    ~KernelOpScope() {
+        if (auto* c = detail::current_context_or_null()) c->end_kernel_op();
+    }
+    KernelOpScope(const KernelOpScope&) = delete;
+    KernelOpScope& operator=(const KernelOpScope&) = delete;
+};
+
 /// Discards executions in which `ok` is false (they count as blocked, not as violations).
 inline void assume(bool ok, std::source_location l = std::source_location::current()) {
     detail::current_context().assume(ok, SourceRef::from(l));

@@ -3,6 +3,8 @@
 /// fresh instance from it for every execution.
 #pragma once
 
+#include "runtime/instrumentation.hpp"
+
 #include <mmcheck/model.hpp>
 
 #include <cstdint>
@@ -17,6 +19,8 @@ struct Program {
     std::string variant = "default";
     std::map<std::string, std::int64_t, std::less<>> params;
     std::function<std::unique_ptr<Model>()> make;
+    /// Ordering sites and check counts of every run (mmcheck audit, vacuity); none: no cost.
+    std::shared_ptr<Instrumentation> instrumentation;
 };
 
 }  // namespace mmcheck

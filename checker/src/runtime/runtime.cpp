@@ -13,6 +13,18 @@ namespace mmcheck {
 namespace {
 thread_local ExecutionContext* g_current = nullptr;
 
+const char* order_name(std::memory_order mo) {
+    switch (mo) {
+        case std::memory_order_relaxed: return "relaxed";
+        case std::memory_order_consume: return "consume";
+        case std::memory_order_acquire: return "acquire";
+        case std::memory_order_release: return "release";
+        case std::memory_order_acq_rel: return "acq_rel";
+        case std::memory_order_seq_cst: return "seq_cst";
+    }
+    return "?";
+}
+
 /// Thrown inside a fiber to leave a thread whose run is over (it is caught at the fiber's
 /// entry, never by model code that rethrows unknown exceptions properly).
 struct StopThread {};
@@ -53,6 +65,7 @@ ExecutionContext& detail::current_context() {
     return *g_current;
 }
 void detail::set_current_context(ExecutionContext* ctx) { g_current = ctx; }
+ExecutionContext* detail::current_context_or_null() noexcept { return g_current; }
 
 /// Fiber stacks, reused across executions. Guard pages (protected stacks) turn a stack
 /// overflow in model code into a clean crash instead of memory corruption.
@@ -85,7 +98,7 @@ struct PooledStack {
 
 Runtime::Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread)
     : program_(program), driver_(driver), max_events_per_thread_(max_events_per_thread),
-      stacks_(std::make_unique<StackPool>()) {
+      stacks_(std::make_unique<StackPool>()), instr_(program.instrumentation.get()) {
     threads_.reserve(kMaxThreads);  // fibers index threads_ across spawns: never reallocate
 }
 
@@ -313,6 +326,10 @@ std::int64_t Runtime::load(LocId loc, std::memory_order order, SourceRef src) {
     req.mode = g.location(loc).kind == LocKind::Plain ? Mode::NA : mode_from(order);
     req.op = "load";
     req.src = src;
+    if (is_atomic(req.mode)) note_access();
+    if (instr_ != nullptr && is_acquire(req.mode) &&
+        ordering_site("load", std::string(order_name(order)) + " load", "relax to relaxed", src))
+        req.mode = Mode::Rlx;
     return next_event(req).value;
 }
 
@@ -327,6 +344,10 @@ void Runtime::store(LocId loc, std::int64_t value, std::memory_order order, Sour
     req.mode = g.location(loc).kind == LocKind::Plain ? Mode::NA : mode_from(order);
     req.op = "store";
     req.src = src;
+    if (is_atomic(req.mode)) note_access();
+    if (instr_ != nullptr && is_release(req.mode) &&
+        ordering_site("store", std::string(order_name(order)) + " store", "relax to relaxed", src))
+        req.mode = Mode::Rlx;
     next_event(req);
 }
 
@@ -335,6 +356,12 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
                              bool may_fail_spuriously) {
     if (tearing_down_) return UpdateResult{0, false};
     if (in_final_) throw std::logic_error("read-modify-writes are not allowed in final()");
+    note_access();
+    if (instr_ != nullptr && (success != std::memory_order_relaxed || failure != std::memory_order_relaxed) &&
+        ordering_site(op_name, std::string(order_name(success)) + " RMW", "relax to relaxed", src)) {
+        success = std::memory_order_relaxed;
+        failure = std::memory_order_relaxed;
+    }
     EventRequest req;
     req.kind = EventKind::Read;
     req.loc = loc;
@@ -364,6 +391,23 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
 
 void Runtime::fence(std::memory_order order, SourceRef src) {
     if (tearing_down_ || in_final_) return;
+    if (instr_ != nullptr) {
+        // A fence inside a kernel primitive is named by its role there: the barrier itself
+        // (smp_mb), or the leading / trailing full barrier of a fully ordered RMW (kernel.hpp
+        // writes those as MB; RMW(RLX); MB), or the part the primitive names.
+        std::string kind = std::string(order_name(order)) + " fence";
+        const auto& ops = threads_[self()].kernel_ops;
+        if (!ops.empty()) {
+            const char* part = nullptr;
+            for (const auto& op : ops)
+                if (op.part != nullptr) part = op.part;
+            if (part != nullptr) kind = part;
+            else if (ops.front().accessed) kind = "trailing mb";
+            else if (std::strncmp(ops.front().name, "smp_", 4) == 0) kind = "barrier";
+            else kind = "leading mb";
+        }
+        if (ordering_site("atomic_thread_fence", kind, "drop", src)) return;
+    }
     EventRequest req;
     req.kind = EventKind::Fence;
     req.mode = mode_from(order);
@@ -383,6 +427,10 @@ std::int64_t Runtime::await(LocId loc, std::memory_order order, const WaitPredic
     req.flags = kAwait;
     req.op = "await";
     req.src = src;
+    if (is_atomic(req.mode)) note_access();
+    if (instr_ != nullptr && is_acquire(req.mode) &&
+        ordering_site("await", std::string(order_name(order)) + " await", "relax to relaxed", src))
+        req.mode = Mode::Rlx;
     const Event& e = next_event(req);
     const std::int64_t v = e.value;
     if (!pred(v)) block_on_last_event();
@@ -398,6 +446,8 @@ void Runtime::lock(LocId mutex, SourceRef src) {
     req.flags = kAwait | kLock;
     req.op = "lock";
     req.src = src;
+    note_access();
+    if (instr_ != nullptr && ordering_site("lock", "lock acquire", "relax to relaxed", src)) req.mode = Mode::Rlx;
     const Event& r = next_event(req);
     if (!r.has(kRmwRead)) block_on_last_event();  // held: wait (a read of 0 always takes it)
     take_mutex(mutex, "lock", src);
@@ -413,6 +463,8 @@ bool Runtime::try_lock(LocId mutex, SourceRef src) {
     req.flags = kLock;
     req.op = "trylock";
     req.src = src;
+    note_access();
+    if (instr_ != nullptr && ordering_site("trylock", "trylock acquire", "relax to relaxed", src)) req.mode = Mode::Rlx;
     const Event& r = next_event(req);
     if (!r.has(kRmwRead)) return false;
     take_mutex(mutex, "trylock", src);
@@ -452,11 +504,15 @@ void Runtime::unlock(LocId mutex, SourceRef src) {
     req.flags = kUnlock;
     req.op = "unlock";
     req.src = src;
+    note_access();
+    if (instr_ != nullptr && ordering_site("unlock", "unlock release", "relax to relaxed", src)) req.mode = Mode::Rlx;
     next_event(req);
 }
 
 void Runtime::check(bool ok, std::string_view message, SourceRef src) {
-    if (ok || tearing_down_) return;
+    if (tearing_down_) return;
+    count_check(message, true, false);
+    if (ok) return;
     if (in_final_) {
         // The execution is complete and consistent: keep running final() so the outcome is
         // whole, and report the first failed check of it once final() is done.
@@ -466,6 +522,66 @@ void Runtime::check(bool ok, std::string_view message, SourceRef src) {
     const ThreadId t = self();
     driver_.report_violation(ViolationKind::Check, std::string(message), t, src, nullptr);
     stop_violated(t);
+}
+
+void Runtime::check_implies(bool premise, bool conclusion, std::string_view message, SourceRef src) {
+    if (tearing_down_) return;
+    count_check(message, premise, true);
+    if (premise) check(conclusion, message, src);
+}
+
+void Runtime::count_check(std::string_view message, bool premise, bool implication) {
+    if (instr_ == nullptr || !instr_->count_checks) return;
+    auto it = run_checks_.find(message);
+    if (it == run_checks_.end()) it = run_checks_.emplace(std::string(message), false).first;
+    if (premise) it->second = true;
+    if (implication) run_implications_.emplace(message);
+}
+
+void Runtime::begin_kernel_op(const char* name, SourceRef src, const char* part) {
+    if (tearing_down_ || in_final_ || running_.empty()) return;
+    threads_[self()].kernel_ops.push_back(ThreadState::KernelOp{name, src, part});
+}
+
+void Runtime::end_kernel_op() {
+    if (tearing_down_ || in_final_ || running_.empty()) return;
+    auto& ops = threads_[self()].kernel_ops;
+    if (!ops.empty()) ops.pop_back();
+}
+
+void Runtime::note_access() {
+    if (running_.empty()) return;
+    auto& ops = threads_[self()].kernel_ops;
+    if (!ops.empty()) ops.front().accessed = true;
+}
+
+bool Runtime::ordering_site(const char* op, std::string kind, const char* weakening, SourceRef src) {
+    if (running_.empty()) return false;
+    const ThreadId t = self();
+    const auto& ops = threads_[t].kernel_ops;
+    OrderingSite site;
+    site.thread = driver_.graph().thread(t).name;
+    site.weakening = weakening;
+    if (ops.empty()) {
+        site.file = src.file;
+        site.line = src.line;
+        site.function = op;
+    } else {
+        // Named after the outermost primitive and the model line that called it; a part
+        // named by any enclosing primitive (a TLB flush's handshake) is one site.
+        site.file = ops.front().src.file;
+        site.line = ops.front().src.line;
+        site.function = ops.front().name;
+        for (const auto& o : ops)
+            if (o.part != nullptr) {
+                kind = o.part;
+                site.weakening = "remove its ordering";
+            }
+    }
+    site.kind = std::move(kind);
+    const bool hit = instr_->weakened && *instr_->weakened == site;
+    if (instr_->record_sites) sites_seen_.insert(std::move(site));
+    return hit;
 }
 
 void Runtime::mark_violated(ThreadId t) {
@@ -553,6 +669,20 @@ void Runtime::observe(std::string_view name, std::int64_t value) {
 }
 
 RunStatus Runtime::run_once() {
+    run_checks_.clear();
+    run_implications_.clear();
+    const RunStatus status = run_program();
+    if (instr_ != nullptr) {
+        if (instr_->record_sites && sites_seen_.size() != sites_flushed_) {
+            instr_->add_sites(sites_seen_);
+            sites_flushed_ = sites_seen_.size();
+        }
+        if (instr_->count_checks && status == RunStatus::Complete) instr_->add_execution(run_checks_, run_implications_);
+    }
+    return status;
+}
+
+RunStatus Runtime::run_program() {
     aborted_ = false;
     violated_ = false;
     final_assume_failed_ = false;

@@ -11,6 +11,8 @@
 #include <boost/context/fiber.hpp>
 
 #include <exception>
+#include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +76,9 @@ public:
     void join(ThreadId thread, SourceRef src) override;
     void observe(std::string_view name, std::int64_t value) override;
     bool in_final() const override { return in_final_; }
+    void begin_kernel_op(const char* name, SourceRef src, const char* part) override;
+    void end_kernel_op() override;
+    void check_implies(bool premise, bool conclusion, std::string_view message, SourceRef src) override;
 
 private:
     enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped };
@@ -88,8 +93,17 @@ private:
         std::string label_text;        ///< label for the next event
         ThreadId join_target = 0;      ///< while Joining
         std::optional<EventId> blocked_on;
+        /// Open kernel primitives (KernelOpScope), outermost first (audit's site names).
+        struct KernelOp {
+            const char* name;
+            SourceRef src;
+            const char* part;
+            bool accessed = false;  ///< a memory access ran inside it (leading vs trailing mb)
+        };
+        std::vector<KernelOp> kernel_ops;
     };
 
+    RunStatus run_program();
     void reset_threads();
     void resume(ThreadId t);
     void suspend(ThreadId t);            // back to the scheduler; returns when resumed
@@ -106,6 +120,12 @@ private:
     bool has_pending_rmw(ThreadId t) const;
     void take_mutex(LocId mutex, const char* op, SourceRef src);
     [[noreturn]] void block_on_last_event();
+    /// An ordering of the current thread about to be added: records its site (audit) and
+    /// returns true when it is the site to weaken in this exploration.
+    bool ordering_site(const char* op, std::string kind, const char* weakening, SourceRef src);
+    /// A memory access of the current thread (for leading/trailing fences of a primitive).
+    void note_access();
+    void count_check(std::string_view message, bool premise, bool implication);
 
     const Program& program_;
     Driver& driver_;
@@ -133,6 +153,11 @@ private:
     Outcome outcome_;
     std::vector<BlockedThread> blocked_;
     std::uint64_t events_in_run_ = 0;
+    Instrumentation* instr_ = nullptr;  // program_.instrumentation, if any
+    std::set<OrderingSite> sites_seen_;  // this exploration's sites, flushed after each run
+    std::size_t sites_flushed_ = 0;
+    std::map<std::string, bool, std::less<>> run_checks_;  // this run: property -> premise held
+    std::set<std::string, std::less<>> run_implications_;
 };
 
 }  // namespace mmcheck

@@ -191,8 +191,40 @@ private:
 };
 
 /// flush_tlb_range() / tlb_flush_mmu_tlbonly() / the flush in ptep_clear_flush(): a
-/// synchronous flush of every listed CPU, returning only when each has acknowledged.
-inline void flush_tlb_range(std::initializer_list<std::reference_wrapper<Tlb>> cpus) {
+/// synchronous flush of every listed CPU, returning only when each has acknowledged. The
+/// flushing CPU's own ordering depends on the architecture, named by the CPUs' flush kind:
+/// - Broadcast (arm64, __flush_tlb_range() / flush_tlb_page()): dsb(ishst) before the TLBI
+///   (a store barrier, modelled as a release fence: stronger, as smp_wmb) and dsb(ish) after
+///   it, which completes every earlier access before any later one (a seq_cst fence);
+/// - Ipi (x86, flush_tlb_mm_range() -> on_each_cpu_cond_mask()): queueing the call is a
+///   locked RMW and INVLPG serialises, so the flush is a full barrier (a seq_cst fence after
+///   the handshakes; x86's TSO gives the rest).
+/// A flush whose completion is deferred (try_to_unmap_one()/try_to_migrate_one() with
+/// TTU_BATCH_FLUSH: the dsb comes in arch_tlbbatch_flush(), after the code being modelled)
+/// is flush_tlb_batched(): no ordering on the flushing CPU.
+inline void flush_tlb_range(std::initializer_list<std::reference_wrapper<Tlb>> cpus,
+                            std::source_location l = std::source_location::current()) {
+    const bool arm64 = cpus.size() == 0 || cpus.begin()->get().kind() == TlbFlushKind::Broadcast;
+    KernelOpScope k{"flush_tlb_range", l};
+    if (arm64) {
+        KernelOpScope p{"flush_tlb_range", l, "dsb(ishst) before TLBI (arm64)"};
+        fence(release, l);
+    }
+    {
+        KernelOpScope p{"flush_tlb_range", l, "TLB handshake"};
+        for (Tlb& t : cpus) t.flush_handshake();
+    }
+    KernelOpScope p{"flush_tlb_range", l, arm64 ? "dsb(ish) after TLBI (arm64)" : "IPI + INVLPG (x86)"};
+    label(arm64 ? "arm64 flush_tlb_range: dsb(ish) after TLBI" : "x86 flush_tlb_range: IPI + INVLPG, full barrier");
+    fence(seq_cst, l);
+}
+
+/// A batched / deferred flush (arch_tlbbatch_add_pending(), TTU_BATCH_FLUSH): the target CPUs
+/// stop using the translation (the handshake), but the flushing CPU's completion barrier is
+/// deferred past the code being modelled, so it orders nothing on the flusher.
+inline void flush_tlb_batched(std::initializer_list<std::reference_wrapper<Tlb>> cpus,
+                              std::source_location l = std::source_location::current()) {
+    KernelOpScope k{"flush_tlb_batched", l, "TLB handshake"};
     for (Tlb& t : cpus) t.flush_handshake();
 }
 
