@@ -96,6 +96,7 @@ struct ScenarioRun {
 ExploreOptions explore_options(const Scenario& sc, const Settings& s) {
     ExploreOptions o;
     o.stop_at_first_violation = !s.all_violations;
+    o.model = s.model.value_or(MemoryModelKind::RC11);
     o.max_executions = s.max_executions.value_or(sc.limits.max_executions);
     o.time_limit_seconds = s.time_limit.value_or(sc.limits.time_limit);
     o.max_events_per_thread = sc.limits.max_events_per_thread;
@@ -122,6 +123,7 @@ TraceContext trace_context(const Scenario& sc, const Settings& s, const ExploreO
     c.params = sc.params;
     c.replay_options.stop_at_first_violation = o.stop_at_first_violation;
     c.replay_options.max_events_per_thread = o.max_events_per_thread;
+    c.replay_options.memory_model = memory_model_name(o.model);
     c.source_root = s.source_root;
     c.outcomes = &sc.outcomes;
     return c;
@@ -606,6 +608,7 @@ int cmd_replay(const Settings& s, const std::string& file) {
     ExploreOptions o;
     o.stop_at_first_violation = true;
     o.max_events_per_thread = t.replay_options.max_events_per_thread;
+    o.model = s.model.value_or(parse_memory_model(t.replay_options.memory_model).value_or(MemoryModelKind::RC11));
     const std::string recorded = std::string(violation_kind_name(t.violation.kind)) + ": " + t.violation.message;
 
     // Notes that explain a failed replay: the scenario or the tool changed since the trace.

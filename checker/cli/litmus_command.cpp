@@ -59,6 +59,7 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
         litmus::LitmusRunOptions ro;
         ro.max_executions = options.max_executions;
         ro.time_limit_seconds = options.time_limit;
+        if (!options.model.empty()) ro.model = parse_memory_model(options.model);
         bool first = true;
         for (const auto& t : tests) {
             const litmus::LitmusResult r = litmus::run_litmus(t, ro);
@@ -91,6 +92,9 @@ void add_litmus_subcommand(CLI::App& app, int& exit_code) {
         ->check(CLI::IsMember({"text", "json"}));
     sub->add_option("--max-executions", opts->max_executions, "Stop each test after this many executions (0: no limit)");
     sub->add_option("--time-limit", opts->time_limit, "Stop each test after this many seconds (0: no limit)");
+    sub->add_option("--model", opts->model, "Memory model: rc11 or lkmm (default: RC11)")
+        ->check(CLI::IsMember({"rc11", "lkmm"}))
+        ->type_name("MODEL");
     sub->callback([opts, &exit_code] { exit_code = run_litmus_command(*opts, std::cout, std::cerr); });
 }
 

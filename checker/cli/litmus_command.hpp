@@ -17,6 +17,7 @@ struct LitmusCommandOptions {
     std::string format = "text";     ///< "text" or "json"
     std::uint64_t max_executions = 0;
     double time_limit = 0;
+    std::string model;               ///< --model rc11|lkmm; empty: the front end's choice
 };
 
 /// Parses every file first: a malformed one is reported as one `file:line:column: message`

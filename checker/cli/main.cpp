@@ -30,6 +30,7 @@ struct RawOptions {
     std::optional<std::uint64_t> max_executions;
     std::optional<double> time_limit;
     bool all_violations = false;
+    std::string model;  ///< --model; empty: not given
     std::string format = "text";
     bool quiet = false;
     std::string results_dir;
@@ -47,6 +48,14 @@ void add_run_options(CLI::App* cmd, RawOptions& o) {
         ->type_name("SECONDS")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--all-violations", o.all_violations, "Report every violation (default: stop at the first)");
+}
+
+/// --model rc11|lkmm (run, check, replay).
+void add_model_option(CLI::App* cmd, RawOptions& o) {
+    cmd->add_option("--model", o.model,
+                    "Memory model: rc11 (C++11, the default) or lkmm (the Linux-kernel memory model); overrides the scenario's")
+        ->check(CLI::IsMember({"rc11", "lkmm"}))
+        ->type_name("MODEL");
 }
 
 void add_output_options(CLI::App* cmd, RawOptions& o, bool results) {
@@ -91,6 +100,7 @@ Settings resolve(const RawOptions& o) {
     s.max_executions = o.max_executions ? o.max_executions : env_number<std::uint64_t>("MMCHECK_MAX_EXECUTIONS");
     s.time_limit = o.time_limit ? o.time_limit : env_number<double>("MMCHECK_TIME_LIMIT");
     s.all_violations = o.all_violations;
+    if (!o.model.empty()) s.model = parse_memory_model(o.model);
     s.format = o.format == "json" ? Format::Json : Format::Text;
     s.quiet = o.quiet;
     std::error_code ec;
@@ -139,6 +149,7 @@ int main(int argc, char** argv) {
     CLI::App* run = app.add_subcommand("run", "Explore scenarios; print verdict, statistics and counterexample timelines");
     run->add_option("name", names, "Scenario names, e.g. litmus/mp-rlx (see mmcheck list)")->required()->type_name("NAME");
     add_run_options(run, o);
+    add_model_option(run, o);
     add_output_options(run, o, true);
     run->callback([&] { action = [&] { return cmd_run(resolve(o), names); }; });
 
@@ -158,6 +169,7 @@ int main(int argc, char** argv) {
     check->add_option("--jobs,-j", jobs, "Scenarios run in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
     auto* bless_opt = check->add_flag("--bless", bless, "Accept new and changed counterexamples: write results/NAME.json and .txt (the only command that writes results/)");
     add_run_options(check, o);
+    add_model_option(check, o);
     add_output_options(check, o, true);
     // Committed counterexamples are first-violation traces; --all-violations ones differ.
     bless_opt->excludes(check->get_option("--all-violations"));
@@ -172,6 +184,7 @@ int main(int argc, char** argv) {
 
     CLI::App* rep = app.add_subcommand("replay", "Re-execute the execution recorded in a trace and confirm its violation");
     rep->add_option("file", file, "A trace written by run or check (results/NAME.json)")->required()->type_name("FILE");
+    add_model_option(rep, o);
     add_output_options(rep, o, false);
     rep->callback([&] { action = [&] { return cmd_replay(resolve(o), file); }; });
 

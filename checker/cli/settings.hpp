@@ -2,6 +2,8 @@
 /// \file The settings every command receives, after command line and environment are resolved.
 #pragma once
 
+#include "model/memory_model.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -21,6 +23,8 @@ struct Settings {
     std::optional<std::uint64_t> max_executions;  ///< overrides the scenario's limit
     std::optional<double> time_limit;             ///< seconds; overrides the scenario's limit
     bool all_violations = false;
+    /// --model: the memory model, overriding the scenario's (and a trace's, for replay).
+    std::optional<MemoryModelKind> model;
     Format format = Format::Text;
     bool quiet = false;
     std::filesystem::path scenarios_dir;

@@ -10,6 +10,7 @@
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mmcheck {
 
@@ -63,6 +64,62 @@ struct SourceRef {
     }
 };
 
+/// What an event is under the Linux-kernel memory model (LKMM; tools/memory-model in the kernel
+/// tree). RC11 ignores it. The access tags are linux-kernel.bell's `Accesses` (ONCE, RELEASE,
+/// ACQUIRE, NORETURN, MB; plain is "no tag"); the fence tags its `Barriers`; the SRCU tags its
+/// `SRCU` enum. lock.cat's LKR/LKW/UL/LF/RL/RU need no tag: they are the events of mutex
+/// operations (lock, trylock, unlock, and a plain load of a mutex: spin_is_locked).
+enum class LkmmTag : std::uint8_t {
+    Derived,     ///< no LKMM annotation: derived from the C++ order (see docs/lkmm-api.md)
+    // --- accesses (loads, stores, both events of an RMW) ---
+    Plain,       ///< a plain C access (`*x`, `x = v`): can race (linux-kernel.bell Plain)
+    Once,        ///< READ_ONCE, WRITE_ONCE, *_relaxed RMWs, rcu_dereference, atomic_read/set
+    Acquire,     ///< smp_load_acquire, *_acquire RMWs (acquire only on the read, .bell:45)
+    Release,     ///< smp_store_release, rcu_assign_pointer, *_release RMWs (on the write, .bell:46)
+    Noreturn,    ///< non-value-returning RMWs (atomic_inc, atomic_add, ...; .bell:19, :48)
+    Mb,          ///< fully ordered value-returning RMWs (xchg, cmpxchg, atomic_*_return, ...)
+    // --- fences (linux-kernel.bell enum Barriers) ---
+    FenceMb,               ///< smp_mb()
+    Wmb,                   ///< smp_wmb()
+    Rmb,                   ///< smp_rmb()
+    Barrier,               ///< barrier(): a compiler barrier (only in the .cat's `barrier`)
+    RcuLock,               ///< rcu_read_lock()
+    RcuUnlock,             ///< rcu_read_unlock()
+    SyncRcu,               ///< synchronize_rcu(), synchronize_rcu_expedited()
+    BeforeAtomic,          ///< smp_mb__before_atomic()
+    AfterAtomic,           ///< smp_mb__after_atomic()
+    AfterSpinlock,         ///< smp_mb__after_spinlock()
+    AfterUnlockLock,       ///< smp_mb__after_unlock_lock()
+    AfterSrcuReadUnlock,   ///< smp_mb__after_srcu_read_unlock()
+    // --- SRCU (linux-kernel.def: srcu_read_lock is a load of the srcu_struct, unlock a store) ---
+    SrcuLock,    ///< srcu_read_lock(s), srcu_down_read(s): a read of location s
+    SrcuUnlock,  ///< srcu_read_unlock(s, idx), srcu_up_read(s, idx): a write of idx to s
+    SyncSrcu,    ///< synchronize_srcu(s): a fence on location s (lkmm_fence with the location)
+    // --- emission control ---
+    NotLkmm,     ///< an event only the C++11 mapping needs (the fences around a fully ordered
+                 ///< RMW): under LKMM it does not exist
+};
+
+/// LKMM dependencies of an event: the earlier reads of the same thread it depends on, by their
+/// po index (ExecutionContext::last_read()). `addr`: the location accessed was computed from
+/// the read; `data`: the value written was; `ctrl`: the event only executes because of a
+/// branch on the read (herd7: every event po-after the branch). Dependencies carried through
+/// plain stores and loads (linux-kernel.bell's carry-dep) are derived by the checker from data
+/// and rf; a model states only the direct ones.
+struct Dependencies {
+    std::vector<std::uint32_t> addr;
+    std::vector<std::uint32_t> data;
+    std::vector<std::uint32_t> ctrl;
+    [[nodiscard]] bool empty() const { return addr.empty() && data.empty() && ctrl.empty(); }
+};
+
+/// What the next operation of a thread means under LKMM: its tag and its dependencies. It
+/// applies to every event of that one operation (both events of an RMW or a lock).
+struct LkmmAnnotation {
+    LkmmTag tag = LkmmTag::Derived;
+    Dependencies deps;
+};
+
 /// The operations a model can perform. Implemented by the runtime (checker/src/runtime), which
 /// replays the operation from the current execution graph or asks the explorer to add it.
 /// Model code never calls this directly: it uses atomic<T>, var<T>, mutex and the free
@@ -96,6 +153,19 @@ public:
     virtual void lock(LocId mutex, SourceRef src) = 0;
     virtual bool try_lock(LocId mutex, SourceRef src) = 0;
     virtual void unlock(LocId mutex, SourceRef src) = 0;
+
+    // --- LKMM (ignored by RC11; see docs/lkmm-api.md) ---
+    /// Annotates the calling thread's next operation (load, store, update, fence, lock, ...).
+    virtual void annotate(const LkmmAnnotation& a) { (void)a; }
+    /// po index of the calling thread's most recent read event (for an RMW or a lock: its
+    /// read part), to name it in a later Dependencies; nullopt when it has read nothing.
+    virtual std::optional<std::uint32_t> last_read() const { return std::nullopt; }
+    /// A fence that exists only under LKMM (rcu_read_lock, synchronize_rcu, barrier, smp_rmb,
+    /// ...; `srcu` is the srcu_struct location of synchronize_srcu). Under RC11 it adds no
+    /// event. `deps` as for annotate (a fence may be control dependent).
+    virtual void lkmm_fence(LkmmTag tag, std::optional<LocId> srcu, const Dependencies& deps, SourceRef src) {
+        (void)tag; (void)srcu; (void)deps; (void)src;
+    }
 
     // --- control ---
     virtual void check(bool ok, std::string_view message, SourceRef src) = 0;

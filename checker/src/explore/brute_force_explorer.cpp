@@ -82,7 +82,7 @@ AddStatus BruteForceExplorer::add_event(ThreadId t, const EventRequest& req) {
         }
         default: append_choiceless(g, t, req, e); break;
     }
-    if (rc11::reference_check(g)) return AddStatus::Abort;
+    if (model_.check(g)) return AddStatus::Abort;
     // Only a graph reached through a new choice is new territory: the replayed part of the
     // path rebuilds graphs expanded before.
     if (pos_ >= replay_len_ && !expanded_.insert(std::hash<std::string>{}(canonical_text(g))).second)
@@ -168,8 +168,10 @@ AddStatus ReplayExplorer::add_event(ThreadId t, const EventRequest& req) {
         }
         default: append_choiceless(g, t, req, e); break;
     }
-    if (auto bad = rc11::reference_check(g))
-        throw ReplayError("replay: the recorded execution is not RC11-consistent for this model (" + *bad + ")");
+    if (auto bad = model_.check(g))
+        throw ReplayError(std::string("replay: the recorded execution is not ") +
+                          memory_model_title(model_.kind()) +
+                          "-consistent for this model (" + *bad + ")");
     if (check_race(EventId{static_cast<std::uint16_t>(t), idx})) return AddStatus::Violation;
     return AddStatus::Ok;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "explore/result.hpp"
+#include "model/memory_model.hpp"
 #include "runtime/driver.hpp"
 #include "runtime/program.hpp"
 
@@ -18,6 +19,8 @@
 namespace mmcheck {
 
 struct ExploreOptions {
+    /// The memory model explored under (RC11 unless the scenario or --model says otherwise).
+    MemoryModelKind model = MemoryModelKind::RC11;
     bool stop_at_first_violation = true;
     std::uint64_t max_executions = 0;       ///< 0: no limit
     double time_limit_seconds = 0;          ///< 0: no limit
@@ -30,13 +33,17 @@ struct ExploreOptions {
     std::function<void(const ExecutionGraph&, bool blocked)> on_execution;
 };
 
-/// Explores every RC11-consistent execution of `program` exactly once.
+/// Explores every execution of `program` consistent under options.model exactly once.
 ExploreResult explore(const Program& program, const ExploreOptions& options);
 
 /// Enumerates every interleaving, reads-from and coherence choice and keeps the consistent
 /// graphs (by the reference checker), counting each distinct graph once. Exponential: for
 /// tests on small programs only.
 ExploreResult explore_brute_force(const Program& program, const ExploreOptions& options);
+
+/// Explores every consistent execution of a model that allows po ∪ rf cycles (LKMM's load
+/// buffering) exactly once; explore() calls it for such models.
+ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options);
 
 /// Re-executes the single execution described by `decisions`. Throws ReplayError when the
 /// model no longer produces those events (it changed since the trace was written).

@@ -23,6 +23,8 @@ Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req) {
     e.op = req.op;
     e.label = req.label;
     e.src = req.src;
+    e.lk = req.lk;
+    e.deps = req.deps;
     if (req.update != nullptr) e.update = std::make_shared<const UpdateFn>(*req.update);
     rc11::init_views(g, t, static_cast<std::uint16_t>(g.thread_size(t)), e);
     return e;
@@ -72,7 +74,7 @@ void set_read_from(ExecutionGraph& g, EventId id, EventId w, bool spurious) {
 }
 
 ExplorerBase::ExplorerBase(const Program& program, const ExploreOptions& options)
-    : program_(program), options_(options) {}
+    : program_(program), options_(options), model_(memory_model(options.model)) {}
 
 const char* ExplorerBase::intern(std::string_view s) {
     // Labels end up in violations that outlive the explorer (traces are written after
@@ -114,7 +116,7 @@ bool ExplorerBase::check_race(EventId e) {
     auto& g = graph();
     Event& ev = g.event(e);
     if ((!ev.is_read() && !ev.is_write()) || g.location(ev.loc).kind != LocKind::Plain) return false;
-    const auto other = rc11::find_race(g, e);
+    const auto other = model_.find_race(g, e);
     if (!other) return false;
     ev.flags |= kRace;
     std::string msg = "data race on '" + g.location(ev.loc).name + "' between thread '" + g.thread(e.thread).name +
@@ -158,6 +160,18 @@ void ExplorerBase::classify_blocked(const Runtime& rt) {
     result_.violations.back().event = *culprit->on;
 }
 
+void ExplorerBase::note_flags(const Runtime& rt) {
+    // The model's flags on a complete execution (herd7's `flag` statements). A data race is
+    // also a violation, as under RC11: the execution still counts (LKMM defines its outcome).
+    for (std::string& f : model_.flags(graph())) {
+        if (f == "data-race") {
+            std::string msg = std::string("data race (") + model_.name() + " flag data-race)";
+            report_violation(ViolationKind::Race, std::move(msg), std::nullopt, SourceRef{}, &rt.outcome());
+        }
+        result_.flags.insert(std::move(f));
+    }
+}
+
 bool ExplorerBase::limits_hit() {
     if (options_.max_executions != 0 && result_.stats.executions() >= options_.max_executions) {
         result_.limit_hit = "max-executions";
@@ -188,6 +202,7 @@ ExploreResult ExplorerBase::run() {
             if (st == RunStatus::Complete) {
                 ++result_.stats.complete;
                 ++result_.outcomes[rt.outcome()];
+                note_flags(rt);
             } else {
                 classify_blocked(rt);
                 ++result_.stats.blocked;

@@ -41,6 +41,9 @@ public:
     void report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
                           SourceRef src, const Outcome* outcome) override;
     [[nodiscard]] bool stopping() const override { return stop_; }
+    [[nodiscard]] bool keeps(const EventRequest& req) const override {
+        return model_.has_event(req.kind, req.flags, req.lk);
+    }
     const char* intern(std::string_view s) override;
 
 protected:
@@ -55,10 +58,12 @@ protected:
 
     const Program& program_;
     const ExploreOptions& options_;
+    const MemoryModel& model_;  ///< the memory model of options_.model
     ExploreResult result_;
 
 private:
     void classify_blocked(const Runtime& rt);
+    void note_flags(const Runtime& rt);
     bool limits_hit();
 
     bool stop_ = false;

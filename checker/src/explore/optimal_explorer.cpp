@@ -363,6 +363,9 @@ bool OptimalExplorer::next_execution() {
 }  // namespace
 
 ExploreResult explore(const Program& program, const ExploreOptions& options) {
+    // TruSt's revisits assume po ∪ rf acyclic; a model that allows load buffering (LKMM) is
+    // explored by its own exact explorer.
+    if (!memory_model(options.model).porf_acyclic()) return explore_allowing_porf_cycles(program, options);
     OptimalExplorer ex(program, options);
     return ex.run();
 }

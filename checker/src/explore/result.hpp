@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +69,9 @@ struct ExploreResult {
     std::map<Outcome, std::uint64_t> outcomes;  ///< outcome -> complete executions showing it
     bool exhaustive = true;   ///< false when a limit or a violation stopped exploration early
     std::string limit_hit;    ///< "max-executions", "time-limit", "livelock", or empty
+    /// Flags the memory model raised on complete executions (LKMM: herd7's "data-race",
+    /// "unmatched-rcu-lock", ...); empty under RC11.
+    std::set<std::string> flags;
 };
 
 }  // namespace mmcheck

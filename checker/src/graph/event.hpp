@@ -21,7 +21,11 @@ struct EventId {
     std::uint16_t index = 0;
 
     static EventId init(LocId loc) { return EventId{kInitThread, static_cast<std::uint16_t>(loc)}; }
-    [[nodiscard]] bool is_init() const { return thread == kInitThread; }
+    /// The rf of a read whose write is not chosen yet (the value-guessing explorer chooses rf
+    /// once all threads ran): whole-graph checkers give it no rf and no fr edge.
+    static EventId unresolved() { return EventId{kInitThread, 0xFFFF}; }
+    [[nodiscard]] bool is_init() const { return thread == kInitThread && index != 0xFFFF; }
+    [[nodiscard]] bool is_unresolved() const { return thread == kInitThread && index == 0xFFFF; }
     friend bool operator==(EventId a, EventId b) = default;
     friend auto operator<=>(EventId a, EventId b) = default;
 };
@@ -42,6 +46,8 @@ enum class Mode : std::uint8_t { NA, Rlx, Acq, Rel, AcqRel, SC };
 Mode mode_from(std::memory_order mo);
 const char* mode_name(Mode m);
 const char* kind_name(EventKind k);
+/// The kernel's name for an LKMM tag ("once", "smp_wmb", "rcu_read_lock", ...).
+const char* lkmm_tag_name(LkmmTag t);
 
 inline bool is_acquire(Mode m) { return m == Mode::Acq || m == Mode::AcqRel || m == Mode::SC; }
 inline bool is_release(Mode m) { return m == Mode::Rel || m == Mode::AcqRel || m == Mode::SC; }
@@ -60,6 +66,7 @@ enum EventFlag : std::uint16_t {
     kWeak = 1u << 8,       ///< compare_exchange_weak: may fail spuriously
     kUpdate = 1u << 9,     ///< read part of an update (RMW, CAS): exclusivity depends on value
     kRace = 1u << 10,      ///< this access races (found when its rf was chosen): a violating run
+    kLkmmOnly = 1u << 11,  ///< a fence that exists only under LKMM (ExecutionContext::lkmm_fence)
 };
 
 /// One event of the graph.
@@ -85,6 +92,11 @@ struct Event {
     /// Update reads: new value as a function of the value read (a pure function, copied from
     /// the model) so that a revisit can tell whether the RMW writes with another value.
     std::shared_ptr<const UpdateFn> update;
+    /// LKMM meaning (RC11 ignores both): the tag of linux-kernel.bell, and the addr/data/ctrl
+    /// dependencies on earlier reads of the thread (po indices; null when there are none).
+    /// Sync-srcu fences keep their srcu_struct in `loc`.
+    LkmmTag lk = LkmmTag::Derived;
+    std::shared_ptr<const Dependencies> deps;
     const char* op = "";          ///< operation name for traces ("load", "fetch_add", ...)
     const char* label = nullptr;  ///< step label set by the model, or null
     SourceRef src;

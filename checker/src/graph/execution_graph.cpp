@@ -43,6 +43,35 @@ const char* kind_name(EventKind k) {
     return "?";
 }
 
+const char* lkmm_tag_name(LkmmTag t) {
+    switch (t) {
+        case LkmmTag::Derived: return "derived";
+        case LkmmTag::Plain: return "plain";
+        case LkmmTag::Once: return "once";
+        case LkmmTag::Acquire: return "acquire";
+        case LkmmTag::Release: return "release";
+        case LkmmTag::Noreturn: return "noreturn";
+        case LkmmTag::Mb: return "mb";
+        case LkmmTag::FenceMb: return "smp_mb";
+        case LkmmTag::Wmb: return "smp_wmb";
+        case LkmmTag::Rmb: return "smp_rmb";
+        case LkmmTag::Barrier: return "barrier";
+        case LkmmTag::RcuLock: return "rcu_read_lock";
+        case LkmmTag::RcuUnlock: return "rcu_read_unlock";
+        case LkmmTag::SyncRcu: return "synchronize_rcu";
+        case LkmmTag::BeforeAtomic: return "smp_mb__before_atomic";
+        case LkmmTag::AfterAtomic: return "smp_mb__after_atomic";
+        case LkmmTag::AfterSpinlock: return "smp_mb__after_spinlock";
+        case LkmmTag::AfterUnlockLock: return "smp_mb__after_unlock_lock";
+        case LkmmTag::AfterSrcuReadUnlock: return "smp_mb__after_srcu_read_unlock";
+        case LkmmTag::SrcuLock: return "srcu_read_lock";
+        case LkmmTag::SrcuUnlock: return "srcu_read_unlock";
+        case LkmmTag::SyncSrcu: return "synchronize_srcu";
+        case LkmmTag::NotLkmm: return "not-lkmm";
+    }
+    return "?";
+}
+
 LocId ExecutionGraph::add_location(LocationInfo info) {
     locations_.push_back(std::move(info));
     co_.emplace_back();

@@ -45,7 +45,10 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
     eo.stop_at_first_violation = false;
     eo.max_executions = options.max_executions;
     eo.time_limit_seconds = options.time_limit_seconds;
+    eo.model = options.model.value_or(MemoryModelKind::RC11);
+    r.model = eo.model;
     const ExploreResult er = explore(program, eo);
+    r.flags.assign(er.flags.begin(), er.flags.end());
 
     std::map<std::string, std::size_t, std::less<>> column;
     for (std::size_t i = 0; i < test->observed.size(); ++i) column.emplace(test->observed[i].name, i);

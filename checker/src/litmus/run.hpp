@@ -5,6 +5,7 @@
 #pragma once
 
 #include "litmus/ast.hpp"
+#include "model/memory_model.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -21,6 +22,8 @@ const char* observation_name(Observation o);
 struct LitmusRunOptions {
     std::uint64_t max_executions = 0;  ///< 0: no limit
     double time_limit_seconds = 0;     ///< 0: no limit
+    /// The memory model; nullopt: the front end's choice for the test (today RC11).
+    std::optional<MemoryModelKind> model;
 };
 
 /// One reachable final state: a value per LitmusTest::observed name, in that order.
@@ -48,6 +51,11 @@ struct LitmusResult {
     std::vector<std::string> violations;
     /// Remarks the reader needs to judge the verdict (rcu markers, rcu_dereference mapping).
     std::vector<std::string> notes;
+    /// The memory model the test ran under.
+    MemoryModelKind model = MemoryModelKind::RC11;
+    /// The flags the memory model raised over all executions (LKMM: herd7's, e.g.
+    /// "data-race"), sorted, each once.
+    std::vector<std::string> flags;
 
     /// True when the file has a Result: line and it differs from the observation.
     [[nodiscard]] bool differs_from_result_line() const;

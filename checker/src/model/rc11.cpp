@@ -45,7 +45,8 @@ void apply_fence_views(const ExecutionGraph& g, ThreadId t, std::uint16_t index,
     for (int i = index - 1; i >= 0; --i) {
         const Event& x = ev[static_cast<std::size_t>(i)];
         if (x.kind == EventKind::Fence && is_acquire(x.mode)) break;
-        if (x.is_read() && is_atomic(x.mode) && !x.rf.is_init()) f.hb.join(g.event(x.rf).msg);
+        if (x.is_read() && is_atomic(x.mode) && !x.rf.is_init() && !x.rf.is_unresolved())
+            f.hb.join(g.event(x.rf).msg);
     }
 }
 
@@ -73,7 +74,7 @@ void compute_msg_view(const ExecutionGraph& g, ThreadId t, std::uint16_t index, 
     // rs's (rf; rmw)*: an RMW continues the release sequence of the write it reads.
     if (w.has(kRmwWrite) && index > 0) {
         const Event& r = ev[index - 1];
-        if (!r.rf.is_init()) w.msg.join(g.event(r.rf).msg);
+        if (!r.rf.is_init() && !r.rf.is_unresolved()) w.msg.join(g.event(r.rf).msg);
     }
 }
 
@@ -166,7 +167,7 @@ Relations base_relations(const ExecutionGraph& g) {
     }
     for (std::size_t a = 0; a < n; ++a) {
         const Event& e = g.event(r.ids[a]);
-        if (!e.is_read()) continue;
+        if (!e.is_read() || e.rf.is_unresolved()) continue;  // unresolved: no rf, no fr yet
         const auto& co = g.co(e.loc);
         if (e.rf.is_init()) {
             for (EventId w : co) r.fr.set(a, idx(w));  // everything is co-after the initial write

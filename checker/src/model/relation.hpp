@@ -73,6 +73,36 @@ public:
             }
         }
     }
+    /// this ∩= o
+    void intersect(const Relation& o) {
+        std::uint64_t* d = data();
+        const std::uint64_t* od = o.data();
+        for (std::size_t i = 0; i < n_ * words_; ++i) d[i] &= od[i];
+    }
+    /// this \= o
+    void subtract(const Relation& o) {
+        std::uint64_t* d = data();
+        const std::uint64_t* od = o.data();
+        for (std::size_t i = 0; i < n_ * words_; ++i) d[i] &= ~od[i];
+    }
+    /// The converse relation (b, a) for every (a, b).
+    [[nodiscard]] Relation inverse() const {
+        Relation r(n_);
+        for (std::size_t a = 0; a < n_; ++a)
+            for (std::size_t b = 0; b < n_; ++b)
+                if (get(a, b)) r.set(b, a);
+        return r;
+    }
+    [[nodiscard]] bool empty() const {
+        const std::uint64_t* d = data();
+        for (std::size_t i = 0; i < n_ * words_; ++i)
+            if (d[i] != 0) return false;
+        return true;
+    }
+    friend bool operator==(const Relation& a, const Relation& b) {
+        if (a.n_ != b.n_) return false;
+        return std::equal(a.data(), a.data() + a.n_ * a.words_, b.data());
+    }
     [[nodiscard]] bool irreflexive() const {
         for (std::size_t a = 0; a < n_; ++a)
             if (get(a, a)) return false;

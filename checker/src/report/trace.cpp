@@ -275,12 +275,14 @@ ordered_json trace_to_json(const Trace& t) {
         decisions.push_back(ordered_json{{"thread", d.thread}, {"index", d.index}, {"rf", event_id_json(d.rf)},
                                          {"co_after", event_id_json(d.co_after)}, {"spurious", d.spurious}});
     const ReplayOptions& ro = t.replay_options;
+    ordered_json options{{"explorer", ro.explorer},
+                         {"stop_at_first_violation", ro.stop_at_first_violation},
+                         {"max_events_per_thread", ro.max_events_per_thread}};
+    if (ro.memory_model != "rc11") options["memory_model"] = ro.memory_model;
     j["replay"] = ordered_json{
         {"tool_version", t.tool_version},
         {"scenario_hash", t.scenario_hash},
-        {"options", ordered_json{{"explorer", ro.explorer},
-                                 {"stop_at_first_violation", ro.stop_at_first_violation},
-                                 {"max_events_per_thread", ro.max_events_per_thread}}},
+        {"options", options},
         {"decisions", decisions}};
     // The one timing field: everything above is deterministic.
     j["elapsed_seconds"] = t.seconds;
@@ -480,6 +482,12 @@ Trace trace_from_json(const std::string& text, const std::string& display) {
         err.boolean(err.required(ro, "replay.options.", "stop_at_first_violation"), "replay.options.stop_at_first_violation");
     t.replay_options.max_events_per_thread = static_cast<std::uint32_t>(
         err.integer(err.required(ro, "replay.options.", "max_events_per_thread"), "replay.options.max_events_per_thread", 1, 0xFFFF));
+    if (ro.contains("memory_model")) {
+        t.replay_options.memory_model = err.string(ro["memory_model"], "replay.options.memory_model");
+        if (t.replay_options.memory_model != "rc11" && t.replay_options.memory_model != "lkmm")
+            err.fail("replay.options.memory_model",
+                     "value \"" + t.replay_options.memory_model + "\" is not a memory model, expected rc11 or lkmm");
+    }
     const json& decisions = err.required(replay, "replay.", "decisions");
     err.expect_type(decisions, "replay.decisions", decisions.is_array(), "an array");
     for (std::size_t i = 0; i < decisions.size(); ++i) {

@@ -78,6 +78,9 @@ struct ReplayOptions {
     std::string explorer = "optimal";
     bool stop_at_first_violation = true;
     std::uint32_t max_events_per_thread = 5000;
+    /// The memory model ("rc11", "lkmm"); written only when not rc11, so RC11 traces keep
+    /// their bytes.
+    std::string memory_model = "rc11";
 };
 
 struct Trace {

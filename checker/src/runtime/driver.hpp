@@ -33,6 +33,8 @@ struct EventRequest {
     const char* op = "";
     const char* label = nullptr;
     SourceRef src;
+    LkmmTag lk = LkmmTag::Derived;              ///< the LKMM annotation of the operation
+    std::shared_ptr<const Dependencies> deps;   ///< its dependencies (null: none)
 };
 
 /// What add_event tells the runtime.
@@ -70,6 +72,14 @@ public:
     /// With picks_threads(): which of `ready` (threads about to add a new event, ascending)
     /// adds next; nullopt ends the run (the driver has no use for more events).
     virtual std::optional<ThreadId> pick_thread(const std::vector<ThreadId>& ready) { return ready.front(); }
+    /// Whether the event `req` exists under the memory model explored (an LKMM-only fence does
+    /// not under RC11; a fence only the C++11 mapping needs does not under LKMM). The runtime
+    /// adds no event, and replays none, for a request this rejects.
+    [[nodiscard]] virtual bool keeps(const EventRequest& req) const { (void)req; return true; }
+    /// Called once every thread has finished, blocked or stopped, before final() (and before
+    /// a violated run ends): a driver that leaves choices open while the threads run (LKMM's
+    /// exploration chooses rf and co last) makes them here. False ends the run as aborted.
+    virtual bool complete_graph() { return true; }
     /// Interned copy of a label (labels outlive the model instance that set them).
     virtual const char* intern(std::string_view s) = 0;
 };

@@ -280,6 +280,7 @@ const Event& Runtime::next_event(EventRequest& req) {
         // The explorer found a race at this event when it chose its rf (already reported):
         // the run is a violating one.
         if (e.has(kRace)) note_race();
+        if (e.is_read()) th.last_read = th.next - 1u;
         return e;
     }
     if (th.next >= max_events_per_thread_) {
@@ -308,6 +309,7 @@ const Event& Runtime::next_event(EventRequest& req) {
     ThreadState& th2 = threads_[t];
     const std::uint16_t idx = th2.next++;
     ++events_in_run_;
+    if (req.kind == EventKind::Read) th2.last_read = idx;
     if (priority_ && rmw_write) {
         // The RMW begun before a revisit is complete: back to the lowest runnable thread.
         priority_ = false;
@@ -330,6 +332,7 @@ std::int64_t Runtime::load(LocId loc, std::memory_order order, SourceRef src) {
     if (instr_ != nullptr && is_acquire(req.mode) &&
         ordering_site("load", std::string(order_name(order)) + " load", "relax to relaxed", src))
         req.mode = Mode::Rlx;
+    take_annotation(req);
     return next_event(req).value;
 }
 
@@ -348,6 +351,7 @@ void Runtime::store(LocId loc, std::int64_t value, std::memory_order order, Sour
     if (instr_ != nullptr && is_release(req.mode) &&
         ordering_site("store", std::string(order_name(order)) + " store", "relax to relaxed", src))
         req.mode = Mode::Rlx;
+    take_annotation(req);
     next_event(req);
 }
 
@@ -373,6 +377,7 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     req.flags = kUpdate | (may_fail_spuriously ? kWeak : 0);
     req.op = op_name;
     req.src = src;
+    take_annotation(req);
     const Event& r = next_event(req);
     const std::int64_t old = r.value;
     if (!r.has(kRmwRead)) return UpdateResult{old, false};
@@ -385,6 +390,8 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     w.flags = kRmwWrite;
     w.op = op_name;
     w.src = src;
+    w.lk = req.lk;  // one annotation for both events of the RMW
+    w.deps = req.deps;
     next_event(w);
     return UpdateResult{old, true};
 }
@@ -413,6 +420,8 @@ void Runtime::fence(std::memory_order order, SourceRef src) {
     req.mode = mode_from(order);
     req.op = "fence";
     req.src = src;
+    take_annotation(req);
+    if (!driver_.keeps(req)) return;
     next_event(req);
 }
 
@@ -431,6 +440,7 @@ std::int64_t Runtime::await(LocId loc, std::memory_order order, const WaitPredic
     if (instr_ != nullptr && is_acquire(req.mode) &&
         ordering_site("await", std::string(order_name(order)) + " await", "relax to relaxed", src))
         req.mode = Mode::Rlx;
+    take_annotation(req);
     const Event& e = next_event(req);
     const std::int64_t v = e.value;
     if (!pred(v)) block_on_last_event();
@@ -448,9 +458,10 @@ void Runtime::lock(LocId mutex, SourceRef src) {
     req.src = src;
     note_access();
     if (instr_ != nullptr && ordering_site("lock", "lock acquire", "relax to relaxed", src)) req.mode = Mode::Rlx;
+    take_annotation(req);
     const Event& r = next_event(req);
     if (!r.has(kRmwRead)) block_on_last_event();  // held: wait (a read of 0 always takes it)
-    take_mutex(mutex, "lock", src);
+    take_mutex(mutex, "lock", src, req);
 }
 
 bool Runtime::try_lock(LocId mutex, SourceRef src) {
@@ -465,9 +476,10 @@ bool Runtime::try_lock(LocId mutex, SourceRef src) {
     req.src = src;
     note_access();
     if (instr_ != nullptr && ordering_site("trylock", "trylock acquire", "relax to relaxed", src)) req.mode = Mode::Rlx;
+    take_annotation(req);
     const Event& r = next_event(req);
     if (!r.has(kRmwRead)) return false;
-    take_mutex(mutex, "trylock", src);
+    take_mutex(mutex, "trylock", src, req);
     return true;
 }
 
@@ -481,7 +493,7 @@ void Runtime::block_on_last_event() {
     stop_thread(t, ThreadStatus::Blocked);
 }
 
-void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src) {
+void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src, const EventRequest& read) {
     // The write part of the lock's RMW: the mutex word becomes 1 (acquire is on the read).
     EventRequest w;
     w.kind = EventKind::Write;
@@ -491,6 +503,8 @@ void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src) {
     w.flags = kRmwWrite | kLock;
     w.op = op;
     w.src = src;
+    w.lk = read.lk;
+    w.deps = read.deps;
     next_event(w);
 }
 
@@ -506,6 +520,7 @@ void Runtime::unlock(LocId mutex, SourceRef src) {
     req.src = src;
     note_access();
     if (instr_ != nullptr && ordering_site("unlock", "unlock release", "relax to relaxed", src)) req.mode = Mode::Rlx;
+    take_annotation(req);
     next_event(req);
 }
 
@@ -663,6 +678,42 @@ void Runtime::join(ThreadId thread, SourceRef src) {
     next_event(req);
 }
 
+void Runtime::take_annotation(EventRequest& req) {
+    if (running_.empty()) return;
+    ThreadState& th = threads_[self()];
+    req.lk = th.pending_tag;
+    req.deps = std::move(th.pending_deps);
+    th.pending_tag = LkmmTag::Derived;
+    th.pending_deps.reset();
+}
+
+void Runtime::annotate(const LkmmAnnotation& a) {
+    if (tearing_down_ || in_final_ || running_.empty()) return;
+    ThreadState& th = threads_[self()];
+    th.pending_tag = a.tag;
+    th.pending_deps = a.deps.empty() ? nullptr : std::make_shared<const Dependencies>(a.deps);
+}
+
+std::optional<std::uint32_t> Runtime::last_read() const {
+    if (running_.empty()) return std::nullopt;
+    return threads_[self()].last_read;
+}
+
+void Runtime::lkmm_fence(LkmmTag tag, std::optional<LocId> srcu, const Dependencies& deps, SourceRef src) {
+    if (tearing_down_ || in_final_) return;
+    EventRequest req;
+    req.kind = EventKind::Fence;
+    req.mode = Mode::Rlx;
+    req.flags = kLkmmOnly;
+    req.loc = srcu.value_or(0);
+    req.lk = tag;
+    if (!deps.empty()) req.deps = std::make_shared<const Dependencies>(deps);
+    req.op = lkmm_tag_name(tag);
+    req.src = src;
+    if (!driver_.keeps(req)) return;
+    next_event(req);
+}
+
 void Runtime::observe(std::string_view name, std::int64_t value) {
     if (!in_final_) throw std::logic_error("observe() is for Model::final()");
     outcome_.emplace_back(std::string(name), value);
@@ -732,6 +783,7 @@ RunStatus Runtime::run_program() {
         if (aborted_) break;
     }
     if (internal_error_) std::rethrow_exception(internal_error_);
+    if (!aborted_ && !driver_.complete_graph()) aborted_ = true;
     if (aborted_) return RunStatus::Aborted;
     if (violated_) return RunStatus::Violated;
 

@@ -79,6 +79,9 @@ public:
     void begin_kernel_op(const char* name, SourceRef src, const char* part) override;
     void end_kernel_op() override;
     void check_implies(bool premise, bool conclusion, std::string_view message, SourceRef src) override;
+    void annotate(const LkmmAnnotation& a) override;
+    std::optional<std::uint32_t> last_read() const override;
+    void lkmm_fence(LkmmTag tag, std::optional<LocId> srcu, const Dependencies& deps, SourceRef src) override;
 
 private:
     enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped };
@@ -101,6 +104,11 @@ private:
             bool accessed = false;  ///< a memory access ran inside it (leading vs trailing mb)
         };
         std::vector<KernelOp> kernel_ops;
+        /// The LKMM annotation for the thread's next operation (annotate), and the po index
+        /// of its latest read (last_read).
+        LkmmTag pending_tag = LkmmTag::Derived;
+        std::shared_ptr<const Dependencies> pending_deps;
+        std::optional<std::uint32_t> last_read;
     };
 
     RunStatus run_program();
@@ -118,7 +126,7 @@ private:
     void validate_replay(ThreadId t, const Event& e, const EventRequest& req) const;
     std::optional<ThreadId> pick_next();
     bool has_pending_rmw(ThreadId t) const;
-    void take_mutex(LocId mutex, const char* op, SourceRef src);
+    void take_mutex(LocId mutex, const char* op, SourceRef src, const EventRequest& read);
     [[noreturn]] void block_on_last_event();
     /// An ordering of the current thread about to be added: records its site (audit) and
     /// returns true when it is the site to weaken in this exploration.
@@ -126,6 +134,8 @@ private:
     /// A memory access of the current thread (for leading/trailing fences of a primitive).
     void note_access();
     void count_check(std::string_view message, bool premise, bool implication);
+    /// Moves the calling thread's pending LKMM annotation into `req` (and clears it).
+    void take_annotation(EventRequest& req);
 
     const Program& program_;
     Driver& driver_;

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/// \file MemoryModel: the one interface through which the explorers, the runtime (via the
+/// driver), the report and the CLI see a memory model. RC11 (rc11_model.cpp) and LKMM
+/// (lkmm.cpp) are siblings behind it; nothing above model/ asks which one it has.
+#pragma once
+
+#include "graph/execution_graph.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mmcheck {
+
+/// The memory models mmcheck explores under.
+enum class MemoryModelKind : std::uint8_t {
+    RC11,  ///< C++11 repaired (Lahav et al., PLDI 2017): the default
+    LKMM,  ///< the Linux-kernel memory model (tools/memory-model: linux-kernel.cat, .bell, lock.cat)
+};
+
+/// "rc11" or "lkmm": the names used by --model, scenario files, traces and JSON output.
+const char* memory_model_name(MemoryModelKind k);
+/// "RC11" or "LKMM": the name in prose.
+const char* memory_model_title(MemoryModelKind k);
+/// The model named `name` ("rc11", "lkmm"), or nullopt.
+std::optional<MemoryModelKind> parse_memory_model(std::string_view name);
+
+class MemoryModel {
+public:
+    virtual ~MemoryModel() = default;
+    [[nodiscard]] virtual MemoryModelKind kind() const = 0;
+    [[nodiscard]] const char* name() const { return memory_model_name(kind()); }
+
+    /// Whether an event the model code asks for exists under this model: RC11 drops the
+    /// LKMM-only fences (kLkmmOnly), LKMM drops events tagged LkmmTag::NotLkmm.
+    [[nodiscard]] virtual bool has_event(EventKind kind, std::uint16_t flags, LkmmTag tag) const = 0;
+
+    /// Whole-graph consistency, every axiom recomputed from po, rf, co and the events' labels:
+    /// nullopt when `g` is consistent, otherwise the name of an axiom it violates (as the
+    /// model's definition names it: "coherence", "happens-before", ...). `g` may be a prefix
+    /// (every axiom of both models is prefix-closed).
+    [[nodiscard]] virtual std::optional<std::string> check(const ExecutionGraph& g) const = 0;
+
+    /// True when every consistent graph has an acyclic po ∪ rf (RC11's NO-THIN-AIR). When
+    /// false (LKMM allows load buffering), an explorer must also build graphs where a read
+    /// reads from a write po-after a read that reads from ... (a porf cycle).
+    [[nodiscard]] virtual bool porf_acyclic() const = 0;
+
+    /// A data race involving `e`, found when `e` gets its rf (RC11: a plain access not
+    /// hb-ordered with a conflicting one). LKMM defines races on complete graphs (flags).
+    [[nodiscard]] virtual std::optional<EventId> find_race(const ExecutionGraph& g, EventId e) const = 0;
+
+    /// The flags herd7 would raise for a complete consistent graph (LKMM: "data-race",
+    /// "unmatched-rcu-lock", ...); sorted, each once. RC11 raises none.
+    [[nodiscard]] virtual std::vector<std::string> flags(const ExecutionGraph& g) const {
+        (void)g;
+        return {};
+    }
+};
+
+/// The model of kind `k` (a process-wide immutable instance).
+const MemoryModel& memory_model(MemoryModelKind k);
+
+}  // namespace mmcheck
