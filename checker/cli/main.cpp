@@ -208,6 +208,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     aud->add_option("--jobs,-j", jobs, "Sites explored in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
     add_run_options(aud, o);
+    add_model_option(aud, o);
     add_output_options(aud, o, true);
     aud->callback([&] { action = [&] { return cmd_audit(resolve(o), names, tag, per_site, jobs); }; });
 
