@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
     add_model_source_option(list, o);
     list->callback([&] { action = [&] { return cmd_list(resolve(o), tag); }; });
 
-    CLI::App* run = app.add_subcommand("run", "Explore scenarios; print verdict, statistics and counterexample timelines");
+    CLI::App* run = app.add_subcommand("run", "Explore scenarios, or the models of one C++ file; print verdict, statistics and counterexample timelines");
     run->add_option("name", names, "Scenario names, e.g. litmus/mp-rlx (see mmcheck list), or one model file FILE.cpp")
         ->required()
         ->type_name("NAME|FILE.cpp");
