@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -178,8 +179,10 @@ int main(int argc, char** argv) {
     add_model_source_option(run, o);
     run->callback([&] {
         action = [&] {
-            if (names.size() == 1 && is_model_file(names[0]))
+            if (std::any_of(names.begin(), names.end(), is_model_file)) {
+                if (names.size() != 1) throw UsageError("run: one model file at a time, and not together with scenario names");
                 return cmd_run_model_file(resolve(o, false), names[0], file_variant, file_params);
+            }
             if (!file_variant.empty() || !file_params.empty())
                 throw UsageError("--variant and --param apply to `mmcheck run FILE.cpp` only (a scenario names its own)");
             return cmd_run(resolve(o), names);

@@ -101,6 +101,8 @@ def case_bad_model_files(d):
     p = d.run([MMCHECK, "run", "nothing.cpp"], expect=BAD_INPUT)
     check(p.stderr.strip().splitlines()[-1].startswith("mmcheck: nothing.cpp: registers no model"), p.stderr)
     one_line(d.run([MMCHECK, "run", "missing.cpp"], expect=BAD_INPUT), "missing.cpp: no such model file")
+    one_line(d.run([MMCHECK, "run", "missing.cpp", "other.cpp"], expect=1), "one model file at a time")
+    one_line(d.run([MMCHECK, "run", "missing.cpp", "--param", "x"], expect=1), "--param 'x': expected NAME=INTEGER")
 
 
 def case_installed_package(d):
