@@ -49,6 +49,10 @@ json FieldErrors::parse(const std::string& text) const {
                   (e.byte == 0 || e.byte > text.size() || static_cast<unsigned char>(text[e.byte - 1]) < 0x20
                        ? std::string("unexpected input")
                                                        : "unexpected '" + std::string(1, text[e.byte - 1]) + "'"));
+    } catch (const json::out_of_range&) {
+        // nlohmann throws this (not parse_error) for a number no double holds, e.g. 1e400;
+        // found by fuzz_scenario (fuzz/regressions/scenario/number-overflow.json).
+        fail_file("malformed JSON: a number is out of range (larger than a double can hold)");
     }
 }
 
