@@ -378,6 +378,17 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     req.op = op_name;
     req.src = src;
     take_annotation(req);
+    // A fully ordered kernel RMW (kernel.hpp: NotLkmm fence, Mb RMW, NotLkmm fence) is one
+    // event under a model without the C++11 mapping's fences (LKMM): it is then the whole
+    // primitive, and the timeline names it after the kernel helper the model called
+    // (atomic_inc_not_zero, folio_try_get), not its building block. Under RC11 it keeps its
+    // name, so RC11 traces are unchanged.
+    if (req.lk == LkmmTag::Mb && !running_.empty() && !threads_[self()].kernel_ops.empty()) {
+        EventRequest c11_fence;
+        c11_fence.kind = EventKind::Fence;
+        c11_fence.lk = LkmmTag::NotLkmm;
+        if (!driver_.keeps(c11_fence)) req.op = threads_[self()].kernel_ops.front().name;
+    }
     const Event& r = next_event(req);
     const std::int64_t old = r.value;
     if (!r.has(kRmwRead)) return UpdateResult{old, false};
@@ -388,7 +399,7 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     auto nv = fn(old);
     w.value = nv ? *nv : old;
     w.flags = kRmwWrite;
-    w.op = op_name;
+    w.op = req.op;
     w.src = src;
     w.lk = req.lk;  // one annotation for both events of the RMW
     w.deps = req.deps;
