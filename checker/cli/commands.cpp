@@ -61,15 +61,17 @@ std::string normalise_name(std::string n) {
 std::vector<Scenario> load_all(const Settings& s, const std::vector<std::string>& names, const std::string& tag) {
     std::vector<Scenario> out;
     const ModelRegistry& reg = ModelRegistry::instance();
+    // --model overrides the scenario's memory model(s): one run under it.
+    const auto model_of = [&s](Scenario sc) { return s.model ? sc.under(*s.model) : sc; };
     if (!names.empty()) {
-        for (const auto& n : names) out.push_back(load_scenario(s.scenarios_dir, normalise_name(n), reg));
+        for (const auto& n : names) out.push_back(model_of(load_scenario(s.scenarios_dir, normalise_name(n), reg)));
         return out;
     }
     const auto all = list_scenario_names(s.scenarios_dir);
     if (all.empty()) throw InputError("no scenarios found under " + s.scenarios_dir.string() + " (expected *.json files)");
     for (const auto& n : all) {
         Scenario sc = load_scenario(s.scenarios_dir, n, reg);  // validates every file, even filtered-out ones
-        if (tag.empty() || sc.has_tag(tag)) out.push_back(std::move(sc));
+        if (tag.empty() || sc.has_tag(tag)) out.push_back(model_of(std::move(sc)));
     }
     if (out.empty()) throw InputError("no scenario has tag \"" + tag + "\" (see mmcheck list)");
     return out;
@@ -96,7 +98,7 @@ struct ScenarioRun {
 ExploreOptions explore_options(const Scenario& sc, const Settings& s) {
     ExploreOptions o;
     o.stop_at_first_violation = !s.all_violations;
-    o.model = s.model.value_or(MemoryModelKind::RC11);
+    o.model = s.model.value_or(sc.memory_model);
     o.max_executions = s.max_executions.value_or(sc.limits.max_executions);
     o.time_limit_seconds = s.time_limit.value_or(sc.limits.time_limit);
     o.max_events_per_thread = sc.limits.max_events_per_thread;
@@ -248,8 +250,8 @@ std::string search_difference(const Scenario& sc, const Settings& s, const Trace
 /// outcome. Only --bless writes under results/; a changed or missing counterexample goes to
 /// the output folder for review.
 void judge_golden(const Scenario& sc, const Settings& s, const CheckOptions& opts, const Trace& found, CheckRecord& rec) {
-    const fs::path jf = trace_path(s.results_dir, sc.name, 0, ".json"), tf = trace_path(s.results_dir, sc.name, 0, ".txt");
-    const fs::path oj = trace_path(s.out_dir, sc.name, 0, ".json"), ot = trace_path(s.out_dir, sc.name, 0, ".txt");
+    const fs::path jf = trace_path(s.results_dir, sc.run_name(), 0, ".json"), tf = trace_path(s.results_dir, sc.run_name(), 0, ".txt");
+    const fs::path oj = trace_path(s.out_dir, sc.run_name(), 0, ".json"), ot = trace_path(s.out_dir, sc.run_name(), 0, ".txt");
     const std::string json = trace_to_text(found);
     const std::string txt = render_timeline(found);
     rec.trace_file = display(jf);
@@ -323,11 +325,19 @@ const char* tool_version() { return MMCHECK_VERSION; }
 
 int cmd_list(const Settings& s, const std::string& tag) {
     const auto scenarios = load_all(s, {}, tag);
+    // One expectation, or one per memory model the scenario names ("rc11: safe; lkmm: ...").
+    const auto expect_of = [&s](const Scenario& sc) {
+        if (s.model || sc.models.size() <= 1) return expectation_text(sc.expect);
+        std::string t;
+        for (const auto& m : sc.models)
+            t += (t.empty() ? "" : "; ") + std::string(memory_model_name(m.model)) + ": " + expectation_text(m.expect);
+        return t;
+    };
     if (s.format == Format::Json) {
         ordered_json list = ordered_json::array();
         for (const auto& sc : scenarios)
             list.push_back(ordered_json{{"name", sc.name}, {"model", sc.model}, {"variant", sc.variant},
-                                        {"expect", expectation_text(sc.expect)}, {"tags", sc.tags},
+                                        {"expect", expect_of(sc)}, {"tags", sc.tags},
                                         {"description", sc.description}});
         std::cout << ordered_json{{"scenarios", list}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         return exit_code::kOk;
@@ -335,12 +345,12 @@ int cmd_list(const Settings& s, const std::string& tag) {
     std::size_t nw = 4, ew = 6;
     for (const auto& sc : scenarios) {
         nw = std::max(nw, sc.name.size());
-        ew = std::max(ew, expectation_text(sc.expect).size());
+        ew = std::max(ew, expect_of(sc).size());
     }
     const auto pad = [](std::string x, std::size_t w) { return x.size() < w ? x + std::string(w - x.size(), ' ') : x; };
     if (!s.quiet) std::cout << pad("NAME", nw) << "  " << pad("EXPECT", ew) << "  DESCRIPTION\n";
     for (const auto& sc : scenarios)
-        std::cout << pad(sc.name, nw) << "  " << pad(expectation_text(sc.expect), ew) << "  " << sc.description << '\n';
+        std::cout << pad(sc.name, nw) << "  " << pad(expect_of(sc), ew) << "  " << sc.description << '\n';
     return exit_code::kOk;
 }
 
@@ -362,7 +372,7 @@ int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios) {
 
         std::vector<std::string> files;
         for (std::size_t k = 0; k < run.traces.size(); ++k) {
-            const fs::path jf = trace_path(s.out_dir, sc.name, k, ".json"), tf = trace_path(s.out_dir, sc.name, k, ".txt");
+            const fs::path jf = trace_path(s.out_dir, sc.run_name(), k, ".json"), tf = trace_path(s.out_dir, sc.run_name(), k, ".txt");
             write_trace_files(jf, tf, trace_to_text(run.traces[k]), render_timeline(run.traces[k]));
             files.push_back(display(jf));
         }
@@ -447,6 +457,13 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     if (!tag.empty() && !names.empty()) {
         std::erase_if(scenarios, [&](const Scenario& sc) { return !sc.has_tag(tag); });
     }
+    // Each scenario runs under every memory model it names (one run with --model).
+    if (!s.model) {
+        std::vector<Scenario> runs;
+        for (const auto& sc : scenarios)
+            for (const auto& m : sc.models) runs.push_back(sc.under(m.model));
+        scenarios = std::move(runs);
+    }
     if (opts.bless) ensure_writable(s.results_dir);
     ensure_output_dir(s.out_dir);
     for (const std::string* f : {&opts.junit_file, &opts.sarif_file, &opts.summary_md_file}) {
@@ -467,7 +484,7 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     std::size_t printed = 0;
     std::size_t pass = 0, mismatch = 0, inconclusive = 0, errors = 0;
     std::size_t nw = 0;
-    for (const auto& sc : scenarios) nw = std::max(nw, sc.name.size());
+    for (const auto& sc : scenarios) nw = std::max(nw, sc.run_name().size());
     const auto print_ready = [&] {
         std::unique_lock<std::mutex> lock(mu);
         while (printed < n && done[printed]) {
@@ -507,7 +524,7 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
         for (std::size_t i = next++; i < n; i = next++) {
             const Scenario& sc = scenarios[i];
             CheckRecord rec;
-            rec.scenario = sc.name;
+            rec.scenario = sc.run_name();
             rec.expected = expectation_text(sc.expect);
             rec.scenario_file = display(sc.file);
             // One scenario's internal error is that scenario's result, not the end of the

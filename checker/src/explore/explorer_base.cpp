@@ -124,6 +124,13 @@ void ExplorerBase::report_violation(ViolationKind kind, std::string message, std
     if (options_.stop_at_first_violation) stop_ = true;
 }
 
+void ExplorerBase::locate_last_violation(EventId at) {
+    if (result_.violations.empty()) return;
+    Violation& v = result_.violations.back();
+    if (v.execution != result_.stats.executions() + 1) return;  // reported by an earlier run
+    if (at.thread < v.graph.num_threads() && at.index < v.graph.thread_size(at.thread)) v.event = at;
+}
+
 bool ExplorerBase::check_race(EventId e) {
     auto& g = graph();
     Event& ev = g.event(e);

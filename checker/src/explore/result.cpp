@@ -16,13 +16,16 @@ const char* violation_kind_name(ViolationKind k) {
         case ViolationKind::Stuck: return "stuck";
         case ViolationKind::Exception: return "exception";
         case ViolationKind::Livelock: return "livelock";
+        case ViolationKind::UseAfterFree: return "use-after-free";
+        case ViolationKind::DoubleFree: return "double-free";
     }
     return "?";
 }
 
 std::optional<ViolationKind> parse_violation_kind(std::string_view s) {
     for (auto k : {ViolationKind::Check, ViolationKind::Race, ViolationKind::Deadlock, ViolationKind::Stuck,
-                   ViolationKind::Exception, ViolationKind::Livelock})
+                   ViolationKind::Exception, ViolationKind::Livelock, ViolationKind::UseAfterFree,
+                   ViolationKind::DoubleFree})
         if (s == violation_kind_name(k)) return k;
     return std::nullopt;
 }

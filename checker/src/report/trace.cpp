@@ -115,6 +115,7 @@ Trace make_trace(const Violation& v, const ExploreResult& result, const TraceCon
     t.variant = ctx.variant;
     t.params = ctx.params;
     t.replay_options = ctx.replay_options;
+    t.memory_model = ctx.replay_options.memory_model;  // the counterexample records its model
 
     std::vector<EventId> order = v.order;
     if (order.empty()) {

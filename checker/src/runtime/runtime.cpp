@@ -378,6 +378,17 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     req.op = op_name;
     req.src = src;
     take_annotation(req);
+    // A fully ordered kernel RMW (kernel.hpp: NotLkmm fence, Mb RMW, NotLkmm fence) is one
+    // event under a model without the C++11 mapping's fences (LKMM): it is then the whole
+    // primitive, and the timeline names it after the kernel helper the model called
+    // (atomic_inc_not_zero, folio_try_get), not its building block. Under RC11 it keeps its
+    // name, so RC11 traces are unchanged.
+    if (req.lk == LkmmTag::Mb && !running_.empty() && !threads_[self()].kernel_ops.empty()) {
+        EventRequest c11_fence;
+        c11_fence.kind = EventKind::Fence;
+        c11_fence.lk = LkmmTag::NotLkmm;
+        if (!driver_.keeps(c11_fence)) req.op = threads_[self()].kernel_ops.front().name;
+    }
     const Event& r = next_event(req);
     const std::int64_t old = r.value;
     if (!r.has(kRmwRead)) return UpdateResult{old, false};
@@ -388,7 +399,7 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     auto nv = fn(old);
     w.value = nv ? *nv : old;
     w.flags = kRmwWrite;
-    w.op = op_name;
+    w.op = req.op;
     w.src = src;
     w.lk = req.lk;  // one annotation for both events of the RMW
     w.deps = req.deps;
@@ -413,7 +424,11 @@ void Runtime::fence(std::memory_order order, SourceRef src) {
             else if (std::strncmp(ops.front().name, "smp_", 4) == 0) kind = "barrier";
             else kind = "leading mb";
         }
-        if (ordering_site("atomic_thread_fence", kind, "drop", src)) return;
+        if (ordering_site("atomic_thread_fence", kind, "drop", src)) {
+            EventRequest dropped;
+            take_annotation(dropped);  // the annotation was this fence's: never the next op's
+            return;
+        }
     }
     EventRequest req;
     req.kind = EventKind::Fence;
@@ -714,6 +729,34 @@ void Runtime::lkmm_fence(LkmmTag tag, std::optional<LocId> srcu, const Dependenc
     next_event(req);
 }
 
+void Runtime::lifetime_violation(LifetimeError e, std::string_view message, SourceRef src) {
+    if (tearing_down_) return;
+    if (in_final_) {
+        // final() reads final values: a lifetime error found there is still a failed property.
+        if (!final_failure_) final_failure_ = FinalFailure{std::string(message), src};
+        return;
+    }
+    // The thread goes on and the error is reported when the execution is complete: under
+    // LKMM a prefix can be consistent only because it is cut (a read-side critical section
+    // without its rcu_read_unlock is not one the rcu axiom judges), so a use seen in a prefix
+    // is a use-after-free only if the whole execution exists.
+    if (lifetime_failure_) return;
+    const ThreadId t = self();
+    const auto& g = driver_.graph();
+    const auto n = t < g.num_threads() ? g.thread_size(t) : 0;
+    const EventId at{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(n > 0 ? n - 1 : 0)};
+    lifetime_failure_ = LifetimeFailure{e, std::string(message), t, src, at};
+}
+
+bool Runtime::has_rcu_fences() const {
+    EventRequest req;
+    req.kind = EventKind::Fence;
+    req.mode = Mode::Rlx;
+    req.flags = kLkmmOnly;
+    req.lk = LkmmTag::RcuLock;
+    return driver_.keeps(req);
+}
+
 void Runtime::observe(std::string_view name, std::int64_t value) {
     if (!in_final_) throw std::logic_error("observe() is for Model::final()");
     outcome_.emplace_back(std::string(name), value);
@@ -784,6 +827,7 @@ RunStatus Runtime::run_program() {
     }
     if (internal_error_) std::rethrow_exception(internal_error_);
     if (!aborted_ && !driver_.complete_graph()) aborted_ = true;
+    if (aborted_ || violated_) lifetime_failure_.reset();
     if (aborted_) return RunStatus::Aborted;
     if (violated_) return RunStatus::Violated;
 
@@ -795,7 +839,20 @@ RunStatus Runtime::run_program() {
         blocked_.push_back(BlockedThread{static_cast<ThreadId>(t), th.blocked_on,
                                          th.status == ThreadStatus::Joining});
     }
-    if (!all_finished) return RunStatus::Blocked;
+    if (!all_finished) {
+        lifetime_failure_.reset();
+        return RunStatus::Blocked;
+    }
+    if (lifetime_failure_) {
+        const ViolationKind kind = lifetime_failure_->error == LifetimeError::UseAfterFree
+                                       ? ViolationKind::UseAfterFree
+                                       : ViolationKind::DoubleFree;
+        driver_.report_violation(kind, std::move(lifetime_failure_->message), lifetime_failure_->thread,
+                                 lifetime_failure_->src, nullptr);
+        driver_.locate_last_violation(lifetime_failure_->at);
+        lifetime_failure_.reset();
+        return RunStatus::Violated;
+    }
 
     in_final_ = true;
     try {

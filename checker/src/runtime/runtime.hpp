@@ -86,6 +86,8 @@ public:
     void annotate(const LkmmAnnotation& a) override;
     std::optional<std::uint32_t> last_read() const override;
     void lkmm_fence(LkmmTag tag, std::optional<LocId> srcu, const Dependencies& deps, SourceRef src) override;
+    void lifetime_violation(LifetimeError e, std::string_view message, SourceRef src) override;
+    bool has_rcu_fences() const override;
 
 private:
     enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped };
@@ -163,6 +165,16 @@ private:
         SourceRef src;
     };
     std::optional<FinalFailure> final_failure_;  // first failed check() of final()
+    struct LifetimeFailure {
+        LifetimeError error;
+        std::string message;
+        ThreadId thread;
+        SourceRef src;
+        EventId at;
+    };
+    // The first lifetime error of the run, reported once every thread finished: the thread
+    // goes on, so an LKMM critical section around it is complete when the graph is judged.
+    std::optional<LifetimeFailure> lifetime_failure_;
     std::exception_ptr internal_error_;  // nondeterministic model or driver failure: rethrown
     Outcome outcome_;
     std::vector<BlockedThread> blocked_;

@@ -18,6 +18,8 @@ enum class ViolationKind : std::uint8_t {
     Stuck,      ///< a thread awaits a condition that can never become true ("stuck")
     Exception,  ///< model code threw ("exception")
     Livelock,   ///< a thread exceeded its event bound ("livelock"; makes the run bounded)
+    UseAfterFree,  ///< a kernel object accessed after it was freed ("use-after-free")
+    DoubleFree,    ///< a kernel object freed twice ("double-free")
 };
 
 /// Final values observed by Model::final(), sorted by name: one row of an outcome table.
