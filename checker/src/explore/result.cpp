@@ -16,13 +16,14 @@ const char* violation_kind_name(ViolationKind k) {
         case ViolationKind::Stuck: return "stuck";
         case ViolationKind::Exception: return "exception";
         case ViolationKind::Livelock: return "livelock";
+        case ViolationKind::LockMisuse: return "lock-misuse";
     }
     return "?";
 }
 
 std::optional<ViolationKind> parse_violation_kind(std::string_view s) {
     for (auto k : {ViolationKind::Check, ViolationKind::Race, ViolationKind::Deadlock, ViolationKind::Stuck,
-                   ViolationKind::Exception, ViolationKind::Livelock})
+                   ViolationKind::Exception, ViolationKind::Livelock, ViolationKind::LockMisuse})
         if (s == violation_kind_name(k)) return k;
     return std::nullopt;
 }

@@ -2,6 +2,8 @@
 /// \file One-line field errors for JSON input.
 #include "report/json_fields.hpp"
 
+#include "report/text_escape.hpp"
+
 #include <algorithm>
 #include <climits>
 
@@ -40,8 +42,33 @@ void FieldErrors::fail(const std::string& field, const std::string& what) const 
 void FieldErrors::fail_file(const std::string& what) const { throw InputError(file_ + ": " + what); }
 
 json FieldErrors::parse(const std::string& text) const {
+    // Duplicate keys are rejected, not resolved (nlohmann keeps the last, so a scenario or
+    // trace edited by hand could silently say something else than its reader sees). The
+    // callback sees each key as it is read: one set of keys per open object.
+    std::vector<std::vector<std::string>> open;
+    std::string duplicate;
+    const json::parser_callback_t on_event = [&](int, json::parse_event_t ev, json& parsed) {
+        switch (ev) {
+            case json::parse_event_t::object_start: open.emplace_back(); break;
+            case json::parse_event_t::object_end:
+                if (!open.empty()) open.pop_back();
+                break;
+            case json::parse_event_t::key:
+                if (!open.empty() && duplicate.empty()) {
+                    auto& keys = open.back();
+                    const std::string& k = parsed.get_ref<const std::string&>();
+                    if (std::find(keys.begin(), keys.end(), k) != keys.end()) duplicate = k;
+                    else keys.push_back(k);
+                }
+                break;
+            default: break;
+        }
+        return true;
+    };
     try {
-        return json::parse(text);
+        json j = json::parse(text, on_event);
+        if (!duplicate.empty()) fail_file("duplicate key '" + escape_for_message(duplicate) + "' in one object");
+        return j;
     } catch (const json::parse_error& e) {
         if (std::string(e.what()).find("end of input") != std::string::npos)
             fail_file("malformed JSON: the document ends early (truncated file?) at " + line_column(text, e.byte));

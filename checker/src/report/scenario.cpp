@@ -41,7 +41,7 @@ Expectation parse_expect(const FieldErrors& err, const json& j) {
     const auto k = parse_violation_kind(kind);
     if (!k)
         err.fail("expect.violation", "value \"" + kind +
-                                         "\" is not a violation kind, expected check, race, deadlock, stuck, exception or livelock");
+                                         "\" is not a violation kind, expected check, race, deadlock, stuck, exception, livelock or lock-misuse");
     e.safe = false;
     e.kind = *k;
     if (j.contains("property")) {

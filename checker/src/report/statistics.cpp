@@ -22,6 +22,7 @@ bool ends_execution_uncounted(const Violation& v) {
         case ViolationKind::Deadlock: return false;              // found in a blocked execution
         case ViolationKind::Race:
         case ViolationKind::Exception:
+        case ViolationKind::LockMisuse:
         case ViolationKind::Livelock: return true;
     }
     return true;
