@@ -243,8 +243,8 @@ def case_inconsistent_traces(c):
     else:
         fail("no read in the trace")
     c.write("selfread.json", json.dumps(selfread))
-    one_line(c.run("explain", "selfread.json", expect=BAD_INPUT), "rf")
-    one_line(c.run("replay", "selfread.json", expect=BAD_INPUT), "rf")
+    one_line(c.run("explain", "selfread.json", expect=BAD_INPUT), "reads_from", "reads from itself")
+    one_line(c.run("replay", "selfread.json", expect=BAD_INPUT), "reads_from", "reads from itself")
 
 
 # ---- files ---------------------------------------------------------------------------------------
