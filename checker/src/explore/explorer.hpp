@@ -43,6 +43,10 @@ struct ExploreOptions {
     /// running thread and its last event. Exploration cannot be stopped from outside model
     /// code, so the caller must end the process; without it there is no watchdog.
     std::function<void(const std::string& running)> on_stall;
+    /// When set, a violation is recorded only if this returns true; the others are passed
+    /// over (not deduplicated, not stopping) and exploration goes on. `check` uses it to ask
+    /// whether a committed counterexample is still among the model's executions.
+    std::function<bool(const Violation&)> keep_violation;
 };
 
 /// Explores every execution of `program` consistent under options.model exactly once.
