@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output_dir.hpp"
+#include "signals.hpp"
 
 #include "explore/audit.hpp"
 #include "report/file_io.hpp"
@@ -103,6 +104,8 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
         o.explore.max_executions = s.max_executions.value_or(sc.limits.max_executions);
         o.explore.time_limit_seconds = s.time_limit.value_or(sc.limits.time_limit);
         o.explore.max_events_per_thread = sc.limits.max_events_per_thread;
+        o.explore.stack_size = s.stack_size.value_or(0);
+        o.explore.interrupted = &interrupt_flag();
         o.per_site_time_limit = per_site_time_limit;
         o.jobs = jobs;
         if (!s.quiet && s.format == Format::Text)

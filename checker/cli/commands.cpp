@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "output_dir.hpp"
 #include "progress.hpp"
+#include "signals.hpp"
 
 #include "explore/explorer.hpp"
 #include "report/check_report.hpp"
@@ -103,6 +104,10 @@ ExploreOptions explore_options(const Scenario& sc, const Settings& s) {
     o.time_limit_seconds = s.time_limit.value_or(sc.limits.time_limit);
     o.max_events_per_thread = sc.limits.max_events_per_thread;
     o.progress_interval_seconds = Progress::kInterval;
+    o.stack_size = s.stack_size.value_or(0);
+    o.interrupted = &interrupt_flag();
+    const double limit = o.time_limit_seconds;
+    o.on_stall = [limit](const std::string& running) { end_stalled_run(limit, running); };
     return o;
 }
 
@@ -359,12 +364,21 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) { return r
 int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios) {
     // Never results/: only check --bless writes the committed counterexamples.
     ensure_output_dir(s.out_dir);
+    remove_stale_temporaries(s.out_dir);
     int code = exit_code::kOk;
     ordered_json doc{{"schema", "mmcheck.run/1"}, {"tool", {{"name", "mmcheck"}, {"version", tool_version()}}}};
     ordered_json runs = ordered_json::array();
+    std::size_t finished = 0;
+    ExploreStats so_far;
     for (const auto& sc : scenarios) {
+        if (interrupted_exit_code() != 0) break;
         Progress progress(sc.name, !s.quiet);
         const ScenarioRun run = run_scenario(sc, s, &progress);
+        ++finished;
+        so_far.complete += run.result.stats.complete;
+        so_far.blocked += run.result.stats.blocked;
+        so_far.events += run.result.stats.events;
+        so_far.seconds += run.result.stats.seconds;
         progress.finish(run.result, verdict_name(run.result.verdict));
         const ExploreResult& r = run.result;
         if (r.verdict == Verdict::Violation) code = exit_code::kViolation;
@@ -401,12 +415,20 @@ int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios) {
             std::cout << ", exhaustive";
         std::cout << '\n';
         if (!run.judgement.detail.empty()) std::cout << "note:     " << run.judgement.detail << '\n';
+        if (!r.limit_detail.empty()) std::cout << "limit:    " << r.limit_detail << '\n';
         print_outcomes(run.judgement);
         for (std::size_t k = 0; k < run.traces.size(); ++k) {
             std::cout << '\n' << render_timeline(run.traces[k]) << '\n';
             std::cout << "counterexample: " << files[k] << "  (replay: mmcheck replay " << files[k] << ")\n";
         }
         std::cout << '\n';
+    }
+    if (const int sig = interrupted_exit_code(); sig != 0) {
+        code = sig;
+        // The statistics so far, and which scenarios never finished.
+        std::cerr << "mmcheck: run: interrupted; " << finished << " of " << scenarios.size() << " scenarios finished, "
+                  << stats_text(ExecutionCounts{so_far.complete, so_far.blocked, 0}, so_far) << '\n';
+        if (s.format == Format::Json) doc["interrupted"] = true;
     }
     if (s.format == Format::Json) {
         doc["runs"] = runs;
@@ -466,6 +488,9 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     }
     if (opts.bless) ensure_writable(s.results_dir);
     ensure_output_dir(s.out_dir);
+    // Temporaries of a run killed before it could rename them (SIGKILL, a full disk).
+    remove_stale_temporaries(s.results_dir);
+    remove_stale_temporaries(s.out_dir);
     for (const std::string* f : {&opts.junit_file, &opts.sarif_file, &opts.summary_md_file}) {
         if (f->empty()) continue;
         const fs::path jp(*f);
@@ -479,6 +504,7 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     std::mutex mu;
     std::condition_variable cv;
     std::atomic<std::size_t> next{0};
+    std::exception_ptr write_failure;  // the first file a worker could not write
 
     // Lines come out in scenario order whatever order the workers finish in (determinism).
     std::size_t printed = 0;
@@ -527,6 +553,21 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
             rec.scenario = sc.run_name();
             rec.expected = expectation_text(sc.expect);
             rec.scenario_file = display(sc.file);
+            if (interrupted_exit_code() != 0) {
+                // Never started: an unfinished scenario in every report, not a silent gap.
+                rec.judgement.status = CheckStatus::Inconclusive;
+                rec.judgement.actual = "not run";
+                rec.judgement.detail = "interrupted before it started";
+                rec.limit_hit = "interrupted";
+                {
+                    const std::lock_guard<std::mutex> lock(mu);
+                    records[i] = std::move(rec);
+                    done[i] = true;
+                }
+                cv.notify_all();
+                if (nworkers == 1) print_ready();
+                continue;
+            }
             // One scenario's internal error is that scenario's result, not the end of the
             // report: the others still run and CI still gets JUnit, SARIF and summary.json.
             try {
@@ -538,10 +579,18 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
                 rec.violating = execution_counts(run.result).violating;
                 rec.exhaustive = run.result.exhaustive;
                 rec.limit_hit = run.result.limit_hit;
+                if (run.result.limit_hit == "interrupted") rec.judgement.detail = "interrupted";
+                else if (!run.result.limit_detail.empty()) rec.judgement.detail = run.result.limit_detail;
                 if (!run.traces.empty()) {
                     rec.counterexample = std::make_shared<const Trace>(run.traces.front());
                     judge_golden(sc, s, opts, run.traces.front(), rec);
                 }
+            } catch (const InputError& e) {
+                // A file that cannot be written (full disk, file-size limit): not this
+                // scenario's verdict and not a bug, but the whole run's bad input (exit 2).
+                rec.error = e.what();
+                const std::lock_guard<std::mutex> lock(mu);
+                if (!write_failure) write_failure = std::current_exception();
             } catch (const std::exception& e) {
                 rec.error = e.what();
                 if (rec.error.empty()) rec.error = "unknown error";
@@ -574,9 +623,16 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
         }
     }
     for (auto& w : workers) w.join();
+    if (write_failure) std::rethrow_exception(write_failure);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_file_atomically(s.out_dir / "summary.json", summary_json(records, seconds, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    {
+        ordered_json summary = summary_json(records, seconds, tool_version());
+        // Interrupted: the scenarios it cut or never started are inconclusive entries
+        // (limit_hit "interrupted"), and the whole report says so.
+        if (interrupted_exit_code() != 0) summary["interrupted"] = true;
+        write_file_atomically(s.out_dir / "summary.json", summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    }
     if (!opts.junit_file.empty()) write_report_file(opts.junit_file, render_junit(records, seconds));
     if (!opts.sarif_file.empty())
         write_report_file(opts.sarif_file, render_sarif(records, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
@@ -600,19 +656,22 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     if (opts.github) (s.format == Format::Json ? std::cerr : std::cout) << render_github_annotations(records) << std::flush;
 
     // The worst outcome decides: an internal error, then a mismatch, then an inconclusive run.
-    const int code = errors > 0 ? exit_code::kInternal
+    const int interrupted = interrupted_exit_code();
+    const int code = interrupted != 0 ? interrupted
+                     : errors > 0 ? exit_code::kInternal
                      : mismatch > 0 ? exit_code::kViolation
                      : inconclusive > 0 ? exit_code::kInconclusive
                                         : exit_code::kOk;
     if (s.format == Format::Json) {
         ordered_json doc = summary_json(records, seconds, tool_version());
+        if (interrupted != 0) doc["interrupted"] = true;
         doc["exit_code"] = code;
         std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else {
         std::cout << "check: " << n << " scenarios: " << pass << " pass, " << mismatch << " mismatch, " << inconclusive
                   << " inconclusive" << (errors > 0 ? ", " + std::to_string(errors) + " error" : std::string()) << '\n';
     }
-    if (!s.quiet) {
+    if (!s.quiet || interrupted != 0) {
         ExploreStats total;
         ExecutionCounts counts;
         for (const auto& r : records) {
@@ -623,7 +682,8 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
         }
         total.seconds = seconds;
         std::cerr << "mmcheck: check: "
-                  << (code == 0 ? "ok" : code == exit_code::kInternal ? "error" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
+                  << (interrupted != 0 ? "interrupted"
+                      : code == 0 ? "ok" : code == exit_code::kInternal ? "error" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
                   << "; " << n << " scenarios, " << stats_text(counts, total) << '\n';
     }
     return code;

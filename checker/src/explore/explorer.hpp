@@ -10,6 +10,7 @@
 
 #include <mmcheck/model.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,6 +32,17 @@ struct ExploreOptions {
     /// Called for every execution that ends (complete or blocked), for tests: graph and
     /// whether it was blocked.
     std::function<void(const ExecutionGraph&, bool blocked)> on_execution;
+    /// Bytes of each model thread's stack (0: Runtime::kDefaultStackSize). A thread that needs
+    /// more ends the run inconclusive (limit_hit "stack-size").
+    std::size_t stack_size = 0;
+    /// When non-null and non-zero (a signal handler sets it), exploration stops at the next
+    /// execution boundary, inconclusive (limit_hit "interrupted").
+    const std::atomic<int>* interrupted = nullptr;
+    /// With a time limit: called from a watchdog thread when model code has not returned to
+    /// the checker for a second past the limit (a loop without shared accesses), with the
+    /// running thread and its last event. Exploration cannot be stopped from outside model
+    /// code, so the caller must end the process; without it there is no watchdog.
+    std::function<void(const std::string& running)> on_stall;
     /// When set, a violation is recorded only if this returns true; the others are passed
     /// over (not deduplicated, not stopping) and exploration goes on. `check` uses it to ask
     /// whether a committed counterexample is still among the model's executions.

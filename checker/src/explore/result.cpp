@@ -18,6 +18,7 @@ const char* violation_kind_name(ViolationKind k) {
         case ViolationKind::Livelock: return "livelock";
         case ViolationKind::UseAfterFree: return "use-after-free";
         case ViolationKind::DoubleFree: return "double-free";
+        case ViolationKind::LockMisuse: return "lock-misuse";
     }
     return "?";
 }
@@ -25,7 +26,7 @@ const char* violation_kind_name(ViolationKind k) {
 std::optional<ViolationKind> parse_violation_kind(std::string_view s) {
     for (auto k : {ViolationKind::Check, ViolationKind::Race, ViolationKind::Deadlock, ViolationKind::Stuck,
                    ViolationKind::Exception, ViolationKind::Livelock, ViolationKind::UseAfterFree,
-                   ViolationKind::DoubleFree})
+                   ViolationKind::DoubleFree, ViolationKind::LockMisuse})
         if (s == violation_kind_name(k)) return k;
     return std::nullopt;
 }

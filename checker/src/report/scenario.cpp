@@ -41,7 +41,7 @@ Expectation parse_expect(const FieldErrors& err, const json& j, const std::strin
     const auto k = parse_violation_kind(kind);
     if (!k)
         err.fail(field + ".violation", "value \"" + kind +
-                                         "\" is not a violation kind, expected check, race, deadlock, stuck, exception, livelock, use-after-free or double-free");
+                                         "\" is not a violation kind, expected check, race, deadlock, stuck, exception, livelock, use-after-free, double-free or lock-misuse");
     e.safe = false;
     e.kind = *k;
     if (j.contains("property")) {

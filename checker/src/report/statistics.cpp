@@ -24,6 +24,7 @@ bool ends_execution_uncounted(const Violation& v) {
         case ViolationKind::UseAfterFree:
         case ViolationKind::DoubleFree:
         case ViolationKind::Exception:
+        case ViolationKind::LockMisuse:
         case ViolationKind::Livelock: return true;
     }
     return true;
