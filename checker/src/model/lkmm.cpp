@@ -455,7 +455,18 @@ std::optional<std::string> axioms(const Model& m) {
     if (!m.pb.acyclic()) return "propagation";
     // cat:171 rcu
     if (!m.rb.irreflexive()) return "rcu";
-    // cat:215-218 plain-coherence
+    // cat:215-218 plain-coherence: each of its relations is a subset of pre-race & (rf | fr |
+    // co); when that is empty (no plain access in a communication edge between threads)
+    // the visibility relations need not be built.
+    {
+        const Set m_not_iw = set_minus(m.M, m.IW);
+        const Relation com = m.rf | m.fr | m.co;
+        bool any = false;
+        for (std::size_t a = 0; a < m.n && !any; ++a)
+            for (std::size_t b = 0; b < m.n && !any; ++b)
+                any = com.get(a, b) && m.ext.get(a, b) && ((m.Plain[a] && m.M[b]) || (m_not_iw[a] && m.Plain[b]));
+        if (!any) return std::nullopt;
+    }
     const PlainRelations p = plain_relations(m);
     const Relation wr_incoh = p.pre_race & m.rf & p.rw_xbstar.inverse();
     const Relation rw_incoh = p.pre_race & m.fr & p.wr_vis.inverse();
