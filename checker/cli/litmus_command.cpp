@@ -55,6 +55,7 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
     }
     bool violation = false;
     bool bounded = false;
+    bool bad_input = false;
     try {
         litmus::LitmusRunOptions ro;
         ro.max_executions = options.max_executions;
@@ -63,8 +64,15 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
         bool first = true;
         for (const auto& t : tests) {
             const litmus::LitmusResult r = litmus::run_litmus(t, ro);
+            if (!r.errors.empty()) {
+                // The test fails at run time: bad input, one line, and no verdict.
+                err << r.errors.front() << '\n';
+                bad_input = true;
+                continue;
+            }
             if (options.format == "json") {
-                out << litmus::format_json(r).dump() << '\n';
+                // Invalid UTF-8 in a name is replaced rather than aborting the dump.
+                out << litmus::format_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             } else {
                 if (!first) out << '\n';
                 out << litmus::format_text(r);
@@ -78,6 +86,7 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
         err << "mmcheck litmus: internal error: " << e.what() << '\n';
         return exit_code::kInternal;
     }
+    if (bad_input) return exit_code::kBadInput;
     if (violation) return exit_code::kViolation;
     if (bounded) return exit_code::kInconclusive;
     return exit_code::kOk;

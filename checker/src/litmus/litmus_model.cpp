@@ -46,8 +46,8 @@ public:
 
 private:
     [[noreturn]] void error(SourcePos p, const std::string& msg) const {
-        throw std::runtime_error(t_.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": P" +
-                                 std::to_string(t_.threads[thread_].id) + ": " + msg);
+        throw std::runtime_error(printable(t_.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) +
+                                           ": P" + std::to_string(t_.threads[thread_].id) + ": " + msg));
     }
 
     void exec(const Stmt& s) {
@@ -121,10 +121,14 @@ private:
                                                   std::to_string(e.pos.line) + ": plain load");
             }
             case Expr::Kind::Unary: {
-                const std::int64_t v = eval(*e.args[0]);
-                if (e.op == "!") return v == 0 ? 1 : 0;
-                if (e.op == "-") return wrap_sub(0, v);
-                return ~v;
+                // Innermost operator first; a loop, however many there are (ast.hpp).
+                std::int64_t v = eval(*e.args[0]);
+                for (auto op = e.ops.rbegin(); op != e.ops.rend(); ++op) {
+                    if (*op == "!") v = v == 0 ? 1 : 0;
+                    else if (*op == "-") v = wrap_sub(0, v);
+                    else v = ~v;
+                }
+                return v;
             }
             case Expr::Kind::Binary: return binary(e);
             case Expr::Kind::Call: return call(e);
@@ -132,17 +136,26 @@ private:
         return 0;
     }
 
+    // A left-associative chain a0 op0 a1 op1 a2 ... in one loop (ast.hpp). && and || still
+    // short-circuit: once the result is decided, C evaluates no further operand of the chain.
     std::int64_t binary(const Expr& e) {
-        const std::string& op = e.op;
-        const std::int64_t a = eval(*e.args[0]);
-        if (op == "&&") return a != 0 && eval(*e.args[1]) != 0 ? 1 : 0;
-        if (op == "||") return a != 0 || eval(*e.args[1]) != 0 ? 1 : 0;
-        const std::int64_t b = eval(*e.args[1]);
+        std::int64_t acc = eval(*e.args[0]);
+        for (std::size_t i = 0; i < e.ops.size(); ++i) {
+            const std::string& op = e.ops[i];
+            const Expr& rhs = *e.args[i + 1];
+            if (op == "&&") acc = acc != 0 && eval(rhs) != 0 ? 1 : 0;
+            else if (op == "||") acc = acc != 0 || eval(rhs) != 0 ? 1 : 0;
+            else acc = apply_binary(op, acc, eval(rhs), rhs.pos);
+        }
+        return acc;
+    }
+
+    std::int64_t apply_binary(const std::string& op, std::int64_t a, std::int64_t b, SourcePos divisor_pos) const {
         if (op == "+") return wrap_add(a, b);
         if (op == "-") return wrap_sub(a, b);
         if (op == "*") return wrap_mul(a, b);
         if (op == "/" || op == "%") {
-            if (b == 0) error(e.pos, "division by zero");
+            if (b == 0) error(divisor_pos, "division by zero");
             if (a == INT64_MIN && b == -1) return op == "/" ? a : 0;
             return op == "/" ? a / b : a % b;
         }
@@ -157,7 +170,7 @@ private:
         if (op == "<=") return a <= b;
         if (op == ">") return a > b;
         if (op == ">=") return a >= b;
-        error(e.pos, "unknown operator " + op);
+        error(divisor_pos, "unknown operator " + op);
     }
 
     std::int64_t call(const Expr& e) {
