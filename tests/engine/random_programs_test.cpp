@@ -181,7 +181,9 @@ TEST_CASE("Random LKMM programs can be swept for the first disagreement", "[.swe
     const char* count = std::getenv("MMCHECK_COUNT");
     const char* total = std::getenv("MMCHECK_TOTAL");
     const std::uint32_t first = from ? static_cast<std::uint32_t>(std::stoul(from)) : 1;
-    const std::uint32_t n = count ? static_cast<std::uint32_t>(std::stoul(count)) : 300;
+    // Without MMCHECK_COUNT it checks nothing: ctest discovers hidden tests too, and the
+    // [core] test above already covers seeds 1-300.
+    const std::uint32_t n = count ? static_cast<std::uint32_t>(std::stoul(count)) : 0;
     int shown = 0;
     for (std::uint32_t seed = first; seed < first + n && shown < 3; ++seed) {
         const auto t0 = std::chrono::steady_clock::now();
