@@ -344,8 +344,9 @@ int cmd_list(const Settings& s, const std::string& tag) {
     return exit_code::kOk;
 }
 
-int cmd_run(const Settings& s, const std::vector<std::string>& names) {
-    const auto scenarios = load_all(s, names, "");
+int cmd_run(const Settings& s, const std::vector<std::string>& names) { return run_scenarios(s, load_all(s, names, "")); }
+
+int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios) {
     // Never results/: only check --bless writes the committed counterexamples.
     ensure_output_dir(s.out_dir);
     int code = exit_code::kOk;
@@ -615,7 +616,7 @@ int cmd_replay(const Settings& s, const std::string& file) {
     const Trace t = trace_from_json(read_text_file(file), file);
     const ModelRegistry& reg = ModelRegistry::instance();
     const ModelInfo* info = reg.find(t.model);
-    if (info == nullptr) throw InputError(file + ": field 'model': unknown model \"" + t.model + "\", it is not registered in this mmcheck");
+    if (info == nullptr) throw InputError(file + ": field 'model': unknown model \"" + t.model + "\", it is not registered in this mmcheck (a model file of your own: add --model-source FILE.cpp)");
     if (info->find_variant(t.variant) == nullptr)
         throw InputError(file + ": field 'variant': model \"" + t.model + "\" has no variant \"" + t.variant + "\"");
     for (const auto& [k, v] : t.params) {
@@ -634,7 +635,7 @@ int cmd_replay(const Settings& s, const std::string& file) {
 
     // Notes that explain a failed replay: the scenario or the tool changed since the trace.
     std::vector<std::string> notes;
-    if (!t.scenario.empty()) {
+    if (!t.scenario.empty() && !s.scenarios_dir.empty()) {
         try {
             const Scenario sc = load_scenario(s.scenarios_dir, t.scenario, reg);
             if (sc.hash != t.scenario_hash) notes.push_back("scenario " + t.scenario + " changed since the trace was written");

@@ -6,19 +6,19 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "litmus_command.hpp"
+#include "model_source.hpp"
+#include "models_command.hpp"
 #include "output_dir.hpp"
+#include "project_root.hpp"
 #include "settings.hpp"
 
 #include "report/scenario.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
-
-#ifndef MMCHECK_SOURCE_DIR
-#define MMCHECK_SOURCE_DIR ""
-#endif
 
 namespace {
 
@@ -36,6 +36,8 @@ struct RawOptions {
     std::string results_dir;
     std::string scenarios_dir;
     std::string out_dir;
+    std::string root_dir;                    ///< --root
+    std::vector<std::string> model_sources;  ///< --model-source FILE.cpp (model_source.hpp)
 };
 
 /// The options shared by every command that explores.
@@ -68,8 +70,18 @@ void add_output_options(CLI::App* cmd, RawOptions& o, bool results) {
             ->type_name("DIR");
         add_out_option(cmd, o.out_dir);
     }
-    cmd->add_option("--scenarios", o.scenarios_dir, "Scenario directory (default: $MMCHECK_SCENARIOS, ./scenarios or the source tree's)")
+    cmd->add_option("--scenarios", o.scenarios_dir, "Scenario directory (default: $MMCHECK_SCENARIOS, else scenarios/ in the project)")
         ->type_name("DIR");
+    cmd->add_option("--root", o.root_dir, "The project: the folder holding scenarios/ and results/ (default: the nearest "
+                                          "folder with a scenarios/ from the current directory upward)")
+        ->type_name("DIR");
+}
+
+/// --model-source FILE.cpp: models compiled and loaded before the command runs.
+void add_model_source_option(CLI::App* cmd, RawOptions& o) {
+    cmd->add_option("--model-source", o.model_sources,
+                    "Also load the models of this C++ file, compiled like `mmcheck run FILE.cpp` (repeatable)")
+        ->type_name("FILE.cpp");
 }
 
 template <class T>
@@ -93,7 +105,8 @@ std::optional<T> env_number(const char* name) {
     throw UsageError(std::string("environment variable ") + name + "='" + v + "' is not a non-negative number");
 }
 
-Settings resolve(const RawOptions& o) {
+/// `need_scenarios`: the command reads scenarios/, so a missing one is bad input (exit 2).
+Settings resolve(const RawOptions& o, bool need_scenarios = true) {
     Settings s;
     // Precedence: command line, then environment (so CI can set limits without editing
     // scenario files), then the scenario's own limits.
@@ -103,20 +116,25 @@ Settings resolve(const RawOptions& o) {
     if (!o.model.empty()) s.model = parse_memory_model(o.model);
     s.format = o.format == "json" ? Format::Json : Format::Text;
     s.quiet = o.quiet;
-    std::error_code ec;
-    if (!o.scenarios_dir.empty()) {
-        s.scenarios_dir = o.scenarios_dir;
-    } else if (const char* env = std::getenv("MMCHECK_SCENARIOS"); env != nullptr && *env != '\0') {
-        s.scenarios_dir = env;
-    } else if (std::filesystem::is_directory("scenarios", ec)) {
-        s.scenarios_dir = "scenarios";
-    } else {
-        s.scenarios_dir = std::filesystem::path(MMCHECK_SOURCE_DIR) / "scenarios";
-    }
-    s.results_dir = o.results_dir.empty() ? s.scenarios_dir.parent_path() / "results" : std::filesystem::path(o.results_dir);
-    if (s.results_dir.empty()) s.results_dir = "results";
-    s.source_root = MMCHECK_SOURCE_DIR;
-    s.out_dir = resolve_output_dir(o.out_dir);
+    // The project is found from the current directory (project_root.hpp), never from the
+    // source tree this mmcheck was built in.
+    const ProjectPaths project = find_project(o.root_dir, o.scenarios_dir);
+    if (need_scenarios && project.scenarios.empty()) throw InputError(project.not_found);
+    s.scenarios_dir = project.scenarios;
+    if (!o.results_dir.empty()) s.results_dir = o.results_dir;
+    else if (!project.scenarios.empty()) s.results_dir = project.scenarios.parent_path() / "results";
+    if (s.results_dir.empty() && !project.scenarios.empty()) s.results_dir = "results";
+    s.source_root = project.root.string();
+    s.out_dir = resolve_output_dir(o.out_dir, project.root);
+    for (const auto& f : o.model_sources) load_model_source(f, o.quiet);
+    return s;
+}
+
+/// `models` needs no project: only the format and the model files to load.
+Settings resolve_models(const RawOptions& o) {
+    Settings s;
+    s.format = o.format == "json" ? Format::Json : Format::Text;
+    for (const auto& f : o.model_sources) load_model_source(f, o.quiet);
     return s;
 }
 
@@ -144,14 +162,32 @@ int main(int argc, char** argv) {
     CLI::App* list = app.add_subcommand("list", "List scenarios with their expected verdict and description");
     list->add_option("--tag", tag, "Only scenarios with this tag")->type_name("TAG");
     add_output_options(list, o, false);
+    add_model_source_option(list, o);
     list->callback([&] { action = [&] { return cmd_list(resolve(o), tag); }; });
 
-    CLI::App* run = app.add_subcommand("run", "Explore scenarios; print verdict, statistics and counterexample timelines");
-    run->add_option("name", names, "Scenario names, e.g. litmus/mp-rlx (see mmcheck list)")->required()->type_name("NAME");
+    CLI::App* run = app.add_subcommand("run", "Explore scenarios, or the models of one C++ file; print verdict, statistics and counterexample timelines");
+    run->add_option("name", names, "Scenario names, e.g. litmus/mp-rlx (see mmcheck list), or one model file FILE.cpp")
+        ->required()
+        ->type_name("NAME|FILE.cpp");
+    std::string file_variant;
+    std::vector<std::string> file_params;
+    run->add_option("--variant", file_variant, "run FILE.cpp: the variant (default: each model's first)")->type_name("V");
+    run->add_option("--param", file_params, "run FILE.cpp: a parameter, NAME=INTEGER (repeatable)")->type_name("K=V");
     add_run_options(run, o);
     add_model_option(run, o);
     add_output_options(run, o, true);
-    run->callback([&] { action = [&] { return cmd_run(resolve(o), names); }; });
+    add_model_source_option(run, o);
+    run->callback([&] {
+        action = [&] {
+            if (std::any_of(names.begin(), names.end(), is_model_file)) {
+                if (names.size() != 1) throw UsageError("run: one model file at a time, and not together with scenario names");
+                return cmd_run_model_file(resolve(o, false), names[0], file_variant, file_params);
+            }
+            if (!file_variant.empty() || !file_params.empty())
+                throw UsageError("--variant and --param apply to `mmcheck run FILE.cpp` only (a scenario names its own)");
+            return cmd_run(resolve(o), names);
+        };
+    });
 
     CLI::App* check = app.add_subcommand("check", "Run scenarios and compare each verdict with its expectation (the CI gate)");
     auto* check_names = check->add_option("name", names, "Scenario names (default: all)")->type_name("NAME");
@@ -171,6 +207,7 @@ int main(int argc, char** argv) {
     add_run_options(check, o);
     add_model_option(check, o);
     add_output_options(check, o, true);
+    add_model_source_option(check, o);
     // Committed counterexamples are first-violation traces; --all-violations ones differ.
     bless_opt->excludes(check->get_option("--all-violations"));
     check->callback([&] {
@@ -186,7 +223,8 @@ int main(int argc, char** argv) {
     rep->add_option("file", file, "A trace written by run or check (results/NAME.json)")->required()->type_name("FILE");
     add_model_option(rep, o);
     add_output_options(rep, o, false);
-    rep->callback([&] { action = [&] { return cmd_replay(resolve(o), file); }; });
+    add_model_source_option(rep, o);
+    rep->callback([&] { action = [&] { return cmd_replay(resolve(o, false), file); }; });
 
     CLI::App* explain = app.add_subcommand("explain", "Render a saved trace as a timeline or a Graphviz graph");
     explain->add_option("file", file, "A trace (results/NAME.json)")->required()->type_name("FILE");
@@ -208,8 +246,25 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     aud->add_option("--jobs,-j", jobs, "Sites explored in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
     add_run_options(aud, o);
+    add_model_option(aud, o);
     add_output_options(aud, o, true);
+    add_model_source_option(aud, o);
     aud->callback([&] { action = [&] { return cmd_audit(resolve(o), names, tag, per_site, jobs); }; });
+
+    CLI::App* models = app.add_subcommand("models", "List every registered model with its variants and parameters");
+    models->add_option("--format", o.format, "Output on stdout: text, or json (exactly one JSON document)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    add_model_source_option(models, o);
+    models->callback([&] { action = [&] { return cmd_models(resolve_models(o)); }; });
+
+    CLI::App* create = app.add_subcommand("new", "Write a model skeleton models/NAME.cpp and a scenario scenarios/NAME/correct.json");
+    std::string new_name;
+    create->add_option("name", new_name, "The model's name: lower case letters, digits and _")->required()->type_name("NAME");
+    create->add_option("--root", o.root_dir, "The project to write into (default: the nearest folder with a scenarios/ "
+                                             "from the current directory upward, else the current directory)")
+        ->type_name("DIR");
+    create->callback([&] { action = [&] { return cmd_new(o.root_dir, new_name); }; });
 
     add_litmus_subcommand(app, exit_code);
 

@@ -278,8 +278,15 @@ def case_audit_litmus(c):
         check(s["load_bearing"] and s["counterexample"], s)
         check(set(s) >= {"file", "line", "function", "kind", "weakening", "load_bearing", "counterexample"}, s)
         check(os.path.exists(c.path(s["counterexample"])), s["counterexample"])
+    check(all(a["model"] == "rc11" and a["protocol"] in ("mp", "sb") for a in doc["audits"]), doc["audits"])
     p = c.run("audit", "litmus/mp-ra", expect=OK)
     check("2 load-bearing, 0 redundant" in p.stdout, p.stdout)
+    # Under LKMM too (issue 11): the same textbook answer, and the JSON names the model.
+    p = c.run("audit", "litmus/mp-ra", "--model", "lkmm", "--format", "json", expect=OK)
+    doc = json.loads(p.stdout)
+    a = doc["audits"][0]
+    check(a["model"] == "lkmm" and len(a["sites"]) == 2 and all(s["load_bearing"] for s in a["sites"]), a)
+    c.run("audit", "litmus/mp-ra", "--model", "sc", expect=USAGE)
     # A named scenario that is not safe is skipped, with the violation's exit code.
     p = c.run("audit", "litmus/mp-rlx", expect=VIOLATION)
     check("skipped" in p.stdout, p.stdout)

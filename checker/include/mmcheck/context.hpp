@@ -177,6 +177,9 @@ public:
     virtual void observe(std::string_view name, std::int64_t value) = 0;
     /// True while Model::final() runs: loads then read the final value and add no event.
     virtual bool in_final() const = 0;
+    /// The model thread whose code is running (nullopt during set-up and in Model::final()).
+    /// ghost<T> uses it to refuse a read of another thread's ghost write (ghost.hpp).
+    virtual std::optional<ThreadId> running_thread() const { return std::nullopt; }
 
     // --- instrumentation (mmcheck audit, vacuity); model code uses model.hpp's wrappers ---
     /// Opens a kernel primitive called at `src` (e.g. "atomic_dec_and_test"): every ordering

@@ -76,6 +76,10 @@ public:
     void join(ThreadId thread, SourceRef src) override;
     void observe(std::string_view name, std::int64_t value) override;
     bool in_final() const override { return in_final_; }
+    std::optional<ThreadId> running_thread() const override {
+        if (in_final_ || running_.empty()) return std::nullopt;
+        return running_.back();
+    }
     void begin_kernel_op(const char* name, SourceRef src, const char* part) override;
     void end_kernel_op() override;
     void check_implies(bool premise, bool conclusion, std::string_view message, SourceRef src) override;
