@@ -188,20 +188,23 @@ long peak_rss_kb() {
     return u.ru_maxrss;  // kilobytes on Linux
 }
 
-ExploreResult run(const BenchProgram& prog, bool brute, double time_limit) {
+ExploreResult run(const BenchProgram& prog, bool brute, double time_limit,
+                  MemoryModelKind model = MemoryModelKind::RC11) {
     Program program;
     program.make = prog.make;
     ExploreOptions options;
+    options.model = model;
     options.stop_at_first_violation = false;
     options.time_limit_seconds = time_limit;
     return brute ? explore_brute_force(program, options) : explore(program, options);
 }
 
-nlohmann::ordered_json report(const BenchProgram& prog, bool brute, const ExploreResult& r) {
+nlohmann::ordered_json report(const BenchProgram& prog, bool brute, const ExploreResult& r, MemoryModelKind model) {
     const double s = r.stats.seconds;
     nlohmann::ordered_json j;
     j["program"] = prog.name;
     j["explorer"] = brute ? "brute" : "optimal";
+    if (model != MemoryModelKind::RC11) j["model"] = memory_model_name(model);
     j["executions"] = r.stats.complete;
     j["blocked"] = r.stats.blocked;
     j["events"] = r.stats.events;
@@ -237,7 +240,11 @@ int main(int argc, char** argv) {
     std::string program;
     std::string explorer = "optimal";
     double time_limit = 0;
+    std::string model_name = "rc11";
     app.add_flag("--list", list, "print the program names, one per line");
+    app.add_option("--model", model_name, "memory model: rc11 or lkmm (lkmm: explore runs the speculative explorer, "
+                                          "brute the value-guessing reference)")
+        ->check(CLI::IsMember({"rc11", "lkmm"}));
     app.add_flag("--check", check, "check optimal counts against their closed forms");
     app.add_option("--program", program, "program to run");
     app.add_option("--explorer", explorer, "optimal or brute")->check(CLI::IsMember({"optimal", "brute"}));
@@ -252,8 +259,9 @@ int main(int argc, char** argv) {
     for (const auto& p : programs()) {
         if (p.name != program) continue;
         const bool brute = explorer == "brute";
-        const auto result = run(p, brute, time_limit);
-        std::cout << report(p, brute, result).dump() << std::endl;
+        const mmcheck::MemoryModelKind model = *mmcheck::parse_memory_model(model_name);
+        const auto result = run(p, brute, time_limit, model);
+        std::cout << report(p, brute, result, model).dump() << std::endl;
         return 0;
     }
     std::cerr << "unknown program '" << program << "' (see --list)\n";

@@ -54,12 +54,20 @@ ExploreResult explore(const Program& program, const ExploreOptions& options);
 
 /// Enumerates every interleaving, reads-from and coherence choice and keeps the consistent
 /// graphs (by the reference checker), counting each distinct graph once. Exponential: for
-/// tests on small programs only.
+/// tests on small programs only. For a model that allows po ∪ rf cycles (LKMM), where no
+/// interleaving reaches a load-buffering graph, it is explore_value_guessing.
 ExploreResult explore_brute_force(const Program& program, const ExploreOptions& options);
 
 /// Explores every consistent execution of a model that allows po ∪ rf cycles (LKMM's load
-/// buffering) exactly once; explore() calls it for such models.
+/// buffering) exactly once, pruning by the model at every event (speculative_explorer.cpp);
+/// explore() calls it for such models.
 ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options);
+
+/// The reference for models that allow po ∪ rf cycles: every read guesses its value from a
+/// per-location domain, rf and co are enumerated once the threads have run, each choice
+/// pruned by the model's whole-graph check, distinct graphs counted once (value_explorer.cpp).
+/// Exponential: for tests.
+ExploreResult explore_value_guessing(const Program& program, const ExploreOptions& options);
 
 /// Re-executes the single execution described by `decisions`. Throws ReplayError when the
 /// model no longer produces those events (it changed since the trace was written).
