@@ -165,10 +165,10 @@ def case_fault_stuck_not_deadlock(c):
     check("stuck" in verdict and "thread 'holder' waits on 'flag'" in verdict, verdict)
 
 
-def case_fault_seventeen_threads(c):
-    name = c.fault("threads17")
+def case_fault_too_many_threads(c):
+    name = c.fault("threads65")
     p = c.faults("run", name, expect=INCONCLUSIVE)
-    check("stopped by limit max-threads" in p.stdout and "more than 16 threads" in p.stdout, p.stdout)
+    check("stopped by limit max-threads" in p.stdout and "more than 64 threads" in p.stdout, p.stdout)
     check("exception" not in p.stdout, p.stdout)
     p = c.faults("check", name, expect=INCONCLUSIVE)
     check("INCONCLUSIVE" in p.stdout, p.stdout)

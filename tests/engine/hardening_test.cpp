@@ -354,7 +354,7 @@ struct Spawner : Model {
     void threads() override {
         thread("main", [this] {
             std::vector<ThreadHandle> kids;
-            for (int i = 0; i < 16; ++i) kids.push_back(spawn("kid" + std::to_string(i), [this] { x.store(1, relaxed); }));
+            for (int i = 0; i < 64; ++i) kids.push_back(spawn("kid" + std::to_string(i), [this] { x.store(1, relaxed); }));
             for (const ThreadHandle k : kids) join(k);
         });
     }
@@ -364,13 +364,13 @@ struct Spawner : Model {
 TEST_CASE("More threads than mmcheck supports is an inconclusive limit, not a violation of the model", "[core][hardening]") {
     Program p;
     p.make = [] { return std::unique_ptr<Model>(new ManyThreads()); };
-    ManyThreads::n = 17;
+    ManyThreads::n = 65;
     const ExploreResult r = explore(p, ExploreOptions{});
     CHECK(r.violations.empty());
     CHECK(r.verdict == Verdict::Bounded);
     CHECK(r.limit_hit == "max-threads");
-    CHECK(r.limit_detail.find("more than 16 threads") != std::string::npos);
-    CHECK(r.limit_detail.find("'T16'") != std::string::npos);
+    CHECK(r.limit_detail.find("more than 64 threads") != std::string::npos);
+    CHECK(r.limit_detail.find("'T64'") != std::string::npos);
 
     Program s;
     s.make = [] { return std::unique_ptr<Model>(new Spawner()); };

@@ -81,8 +81,8 @@ public:
                 m.lock();
                 m.unlock();
             });
-        } else if (variant_is("threads17")) {
-            for (int i = 0; i < 17; ++i)
+        } else if (variant_is("threads65")) {
+            for (int i = 0; i < 65; ++i)
                 thread("T" + std::to_string(i), [this] { x.fetch_add(1, relaxed); });
         } else if (variant_is("long")) {
             // Many executions, each returning to the checker often: an exploration that takes
@@ -111,7 +111,7 @@ MMCHECK_REGISTER_MODEL(Fault, "fault", "test-only: model code that misbehaves (i
                          {"spin-unlock-unheld", "spin_unlock of a spinlock already released"},
                          {"double-lock", "a thread locks a mutex it holds"},
                          {"stuck-behind-await", "a lock waiter behind a holder stuck in await"},
-                         {"threads17", "17 threads, one more than mmcheck supports"},
+                         {"threads65", "65 threads, one more than mmcheck supports"},
                          {"long", "five threads of racy increments: a long exploration"},
                          {"escape", "names with terminal escape sequences"}}),
                        ({}));

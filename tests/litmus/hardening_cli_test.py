@@ -53,14 +53,14 @@ CASES = {
     # A run-time error is bad input with one line, never a verdict.
     "runtime_error_no_verdict": (thread("int r0 = 0;\nint r1 = atomic_fetch_or(r0, 1);"), BAD_INPUT, None,
                                  r":6:26: P0: dereferences 0, which is not the address of a location"),
-    # Thread numbers are range-checked before narrowing; 17 threads are too many.
+    # Thread numbers are range-checked before narrowing; 65 threads are too many.
     "thread_id_wrap": ("C w\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nP4294967297(int *x) { WRITE_ONCE(*x, 2); }\n"
                        "exists (x=1)\n", BAD_INPUT, None,
-                       r":4:1: thread P4294967297: thread number out of range \(a test has at most 16 threads"),
+                       r":4:1: thread P4294967297: thread number out of range \(a test has at most 64 threads"),
     "init_thread_wrap": ("C w\n{ 4294967296:r0 = 1; }\nP0(int *x) { int r0 = 0; }\nexists (x=1)\n", BAD_INPUT, None,
                          r":2:3: bad init: thread number out of range"),
-    "seventeen_threads": ("C many\n{}\n" + "".join(f"P{i}(atomic_t *v) {{ atomic_inc(v); }}\n" for i in range(17)) +
-                          "exists (v=17)\n", BAD_INPUT, None, r":19:1: thread P16: thread number out of range"),
+    "too_many_threads": ("C many\n{}\n" + "".join(f"P{i}(atomic_t *v) {{ atomic_inc(v); }}\n" for i in range(65)) +
+                          "exists (v=65)\n", BAD_INPUT, None, r":67:1: thread P64: thread number out of range"),
     # A loop-free thread beyond the event bound: inconclusive (5), not a livelock violation.
     "statements_5001": (thread("WRITE_ONCE(*x, 1);\n" * 5001), INCONCLUSIVE,
                         r"Bounded hostile exploration stopped early \(event bound: ", None),

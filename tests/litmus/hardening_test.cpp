@@ -153,27 +153,27 @@ TEST_CASE("litmus hardening: long flat chains are loops, not recursion", "[core]
 TEST_CASE("litmus hardening: thread numbers are range-checked before narrowing", "[core][litmus][hardening]") {
     // P4294967297 must not run as P1.
     CHECK(parse_error("C w\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nP4294967297(int *x) { WRITE_ONCE(*x, 2); }\nexists (x=1)\n") ==
-          "h.litmus:4:1: thread P4294967297: thread number out of range (a test has at most 16 threads, P0 to P15)");
+          "h.litmus:4:1: thread P4294967297: thread number out of range (a test has at most 64 threads, P0 to P63)");
     CHECK(parse_error("C w\n{ 4294967296:r0 = 1; }\nP0(int *x) { int r0 = 0; }\nexists (x=1)\n") ==
-          "h.litmus:2:3: bad init: thread number out of range (a test has at most 16 threads, P0 to P15)");
+          "h.litmus:2:3: bad init: thread number out of range (a test has at most 64 threads, P0 to P63)");
     CHECK(parse_error("C w\n{}\nP99999999999999999999999(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n").ends_with(
-        "thread number out of range (a test has at most 16 threads, P0 to P15)"));
+        "thread number out of range (a test has at most 64 threads, P0 to P63)"));
     CHECK(parse_error("C w\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (4294967296:r0=1)\n") ==
           "h.litmus:4:9: condition on an unknown location: thread P4294967296 does not exist");
 }
 
-TEST_CASE("litmus hardening: 16 threads run, a 17th is one error line", "[core][litmus][hardening]") {
+TEST_CASE("litmus hardening: 64 threads run, a 65th is one error line", "[core][litmus][hardening]") {
     auto threads = [](int n) {
         std::string s = "C many\n{}\n";
         for (int i = 0; i < n; ++i) s += "P" + std::to_string(i) + "(atomic_t *v) { atomic_inc(v); }\n";
         return s + "exists (v=" + std::to_string(n) + ")\n";
     };
-    const LitmusResult r = run_text(threads(16), 100);  // 16! executions: stop early
+    const LitmusResult r = run_text(threads(64), 100);  // 64! executions: stop early
     CHECK(r.errors.empty());
     CHECK(r.violations.empty());
     CHECK(r.observation == Observation::Always);
-    CHECK(parse_error(threads(17)) ==
-          "h.litmus:19:1: thread P16: thread number out of range (a test has at most 16 threads, P0 to P15)");
+    CHECK(parse_error(threads(65)) ==
+          "h.litmus:67:1: thread P64: thread number out of range (a test has at most 64 threads, P0 to P63)");
 }
 
 TEST_CASE("litmus hardening: a loop-free thread of 5,001 events is inconclusive, not a livelock", "[core][litmus][hardening]") {

@@ -21,7 +21,7 @@ namespace mmcheck::litmus {
 /// kAddressBase + i, far from any integer a litmus test uses, so outputs can print it by name.
 inline constexpr std::int64_t kAddressBase = std::int64_t{1} << 40;
 
-/// The engine's thread limit (graph/view.hpp, kMaxThreads): a test has threads P0 to P15.
+/// The engine's thread limit (graph/view.hpp, kMaxThreads): a test has threads P0 to P63.
 inline constexpr std::uint32_t kMaxLitmusThreads = static_cast<std::uint32_t>(kMaxThreads);
 
 /// How deeply a test may nest blocks, `if`s, parentheses, calls, dereferences and `~` in the
