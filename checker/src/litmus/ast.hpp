@@ -6,6 +6,7 @@
 
 #include "litmus/litmus_error.hpp"
 #include "litmus/primitives.hpp"
+#include "model/memory_model.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -35,6 +36,9 @@ struct Location {
     // Filled while checking: how the threads access it by name.
     bool plain_access = false;
     bool marked_access = false;
+    /// Accessed both plainly and with marked accesses (LKMM only): an atomic whose plain
+    /// accesses are tagged Plain, as linux-kernel.bell's Plain = M \ Marked does per event.
+    bool mixed = false;
 };
 
 struct Expr;
@@ -116,6 +120,9 @@ struct Prop {
     std::string name;            ///< Atom: the observed name as written ("0:r0", "x")
     std::uint32_t observed = 0;  ///< Atom: index into LitmusTest::observed
     std::int64_t value = 0;      ///< Atom: the value compared with
+    /// Atom `0:r1=1:r2` (herd compares two observed names): the right-hand name, else empty.
+    std::string rhs_name;
+    std::uint32_t rhs_observed = 0;
     std::unique_ptr<Prop> lhs, rhs;
 };
 
@@ -125,6 +132,16 @@ struct Condition {
     Quantifier quantifier = Quantifier::Exists;
     Prop prop;
     SourcePos pos;
+    /// herd's `filter P`: final states where P does not hold are discarded before the
+    /// condition is judged (they are not listed either).
+    std::optional<Prop> filter;
+};
+
+/// A construct the test uses that only LKMM defines (synchronize_rcu, srcu_*, a location
+/// accessed both plainly and marked, ...): under RC11 the test is rejected with this message.
+struct LkmmOnly {
+    SourcePos pos;
+    std::string message;
 };
 
 struct LitmusTest {
@@ -138,6 +155,12 @@ struct LitmusTest {
     Condition condition;
     bool uses_rcu_markers = false;
     bool uses_rcu_dereference = false;
+    bool uses_kernel = false;  ///< a kernel primitive or type (READ_ONCE, spinlock_t, atomic_t, ...)
+    bool uses_c11 = false;     ///< a C11 call (atomic_load_explicit, ...)
+    std::vector<LkmmOnly> lkmm_only;
+    /// The memory model the test is checked under: `--model`, else LKMM for a kernel test
+    /// and RC11 for any other.
+    MemoryModelKind model = MemoryModelKind::RC11;
 };
 
 /// The location addressed by value `v`, or nullopt when `v` is no address of this test.

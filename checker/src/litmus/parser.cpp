@@ -28,18 +28,25 @@ bool is_type_word(std::string_view w) {
         "atomic_bool","atomic_char","atomic_short","atomic_llong","atomic_t",     "atomic_long_t",
         "atomic64_t", "spinlock_t", "intptr_t",    "uintptr_t",  "u8",           "u16",
         "u32",        "u64",        "s8",          "s16",        "s32",          "s64",
-        "bool",       "_Bool",      "size_t"};
+        "bool",       "_Bool",      "size_t",     "struct",      "srcu_struct"};
     return words.contains(w);
 }
 
 bool is_atomic_type_word(std::string_view w) { return w.starts_with("atomic"); }
+
+// Types only kernel code has: a test declaring them is a kernel test.
+bool is_kernel_type_word(std::string_view w) {
+    return w == "atomic_t" || w == "atomic_long_t" || w == "atomic64_t" || w == "spinlock_t" || w == "srcu_struct" ||
+           w == "u8" || w == "u16" || w == "u32" || w == "u64" || w == "s8" || w == "s16" || w == "s32" || w == "s64";
+}
 
 // Register use-before-set is tracked per program path: after an if, a register counts as set
 // when either branch sets it (herd's registers start at 0, so a path-insensitive "maybe set" is
 // the friendliest check that still catches a read of a register nothing ever writes).
 class Parser {
 public:
-    Parser(std::string_view text, const std::string& file) : file_(file), lx_(lex(text, file)) {
+    Parser(std::string_view text, const std::string& file, std::optional<MemoryModelKind> model)
+        : file_(file), lx_(lex(text, file)), forced_model_(model) {
         t_.file = file;
         t_.name = lx_.test_name;
     }
@@ -53,6 +60,7 @@ public:
         if (peek().kind == Kind::Ident && peek().text == "locations") parse_locations_line();
         parse_condition();
         if (peek().kind != Kind::End) fail(peek().pos, "unexpected '" + peek().text + "' after the final condition");
+        choose_model();
         classify_locations();
         build_observed();
         return std::move(t_);
@@ -114,6 +122,7 @@ private:
         while (peek().kind == Kind::Ident && is_type_word(peek().text)) {
             const Token& w = take();
             if (is_atomic_type_word(w.text)) ti.atomic = true;
+            if (is_kernel_type_word(w.text)) t_.uses_kernel = true;
             if (w.text == "spinlock_t") ti.spinlock = true;
         }
         while (accept("*")) ++ti.pointer_depth;
@@ -147,6 +156,18 @@ private:
         if (peek().kind == Kind::Int) {
             v.value = take().value;
             if (neg) v.value = -v.value;
+            return v;
+        }
+        if (!neg && peek().kind == Kind::Ident && peek().text == "ATOMIC_INIT" && is_punct("(", 1)) {
+            // atomic_t v = ATOMIC_INIT(i) (linux-kernel.def has no event for it: an initial value)
+            take();
+            take();
+            t_.uses_kernel = true;
+            const bool neg2 = accept("-");
+            if (peek().kind != Kind::Int) fail(peek().pos, "bad init: ATOMIC_INIT takes a number, found " + describe(peek()));
+            v.value = take().value;
+            if (neg2) v.value = -v.value;
+            expect(")", "to close ATOMIC_INIT");
             return v;
         }
         if (!neg) {
@@ -205,16 +226,16 @@ private:
         }
         take();
         for (const PendingLocInit& p : pending) {
-            Location& l = t_.locations[p.loc];
             if (!p.value.location.empty()) {
-                auto it = loc_index_.find(p.value.location);
-                if (it == loc_index_.end())
-                    fail(p.value.pos, "bad init: '" + p.value.location + "' is not a location of the test");
-                l.initial = kAddressBase + it->second;
+                // herd7 declares a location named only as an initial value (`x1=y1;`).
+                const std::uint32_t target = add_location(p.value.location, p.value.pos, TypeInfo{});
+                Location& l = t_.locations[p.loc];
+                l.initial = kAddressBase + target;
                 if (l.pointer_depth == 0) l.pointer_depth = 1;
             } else {
-                l.initial = p.value.value;
+                t_.locations[p.loc].initial = p.value.value;
             }
+            const Location& l = t_.locations[p.loc];
             if (l.cls == LocClass::Spinlock && l.initial != 0)
                 fail(p.value.pos, "bad init: a spinlock starts unlocked (0)");
         }
@@ -352,6 +373,9 @@ private:
                     s.kind = Stmt::Kind::Assign;
                     s.pos = name.pos;
                     s.reg = slot;
+                    // As in C, the name is in scope in its own initialiser (diy7 writes
+                    // `int r4 = (r1 != r4);`); herd7's registers start at 0.
+                    scope_->set.insert(slot);
                     s.value = parse_expr(true);
                     scope_->set.insert(slot);
                     out.push_back(std::move(s));
@@ -467,6 +491,14 @@ private:
             // (the caller reclassifies those).
             if (!as_store_target) pending_plain_reads_.push_back(e.get());
             return e;
+        }
+        if (is_punct("(") && peek(1).kind == Kind::Ident && is_type_word(peek(1).text)) {
+            // A cast such as (intptr_t *)r1 or (int)x: values are untyped 64-bit words (a
+            // pointer is an address), so a cast changes nothing.
+            take();
+            (void)parse_type("cast");
+            expect(")", "to close the cast");
+            return parse_unary(need_value, as_store_target);
         }
         if (is_punct("&"))
             fail(t.pos, "'&' is not supported: a parameter x already denotes the address of location x");
@@ -603,7 +635,13 @@ private:
             const Expr* exp = e->args[static_cast<std::size_t>(prim->expected_arg)].get();
             if (exp->kind == Expr::Kind::Address) t_.locations[exp->index].plain_access = true;
         }
-        if (prim->op == PrimOp::RcuMarker) t_.uses_rcu_markers = true;
+        if (prim->lkmm == LkmmTag::RcuLock || prim->lkmm == LkmmTag::RcuUnlock) t_.uses_rcu_markers = true;
+        (prim->kernel ? t_.uses_kernel : t_.uses_c11) = true;
+        if (prim->lkmm_only) {
+            std::string msg = "unsupported primitive '" + name.text + "'";
+            if (const char* why = unsupported_reason(name.text)) msg += std::string(": ") + why;
+            t_.lkmm_only.push_back(LkmmOnly{name.pos, msg});
+        }
         if (name.text == "rcu_dereference") t_.uses_rcu_dereference = true;
         return e;
     }
@@ -715,6 +753,10 @@ private:
     }
 
     void parse_condition() {
+        if (peek().kind == Kind::Ident && peek().text == "filter") {
+            take();
+            t_.condition.filter = parse_disjunction();
+        }
         const Token& t = peek();
         t_.condition.pos = t.pos;
         if (t.kind == Kind::End)
@@ -729,8 +771,6 @@ private:
             take();
             take();
             t_.condition.quantifier = Quantifier::NotExists;
-        } else if (t.kind == Kind::Ident && t.text == "filter") {
-            fail(t.pos, "'filter' is not supported");
         } else {
             fail(t.pos, "expected the final condition ('exists', '~exists' or 'forall'), found " + describe(t));
         }
@@ -788,7 +828,13 @@ private:
         expect("=", "in the condition (T:r=value or x=value)");
         const Token& v = peek();
         const bool neg = accept("-");
-        if (peek().kind == Kind::Int) {
+        if (peek().kind == Kind::Int && is_punct(":", 1)) {
+            // 0:r1=1:r2: two observed names compared
+            if (neg) fail(v.pos, "expected a value in the condition, found '-'");
+            p.rhs_name = parse_observed_name();
+            if (std::find(cond_names_.begin(), cond_names_.end(), p.rhs_name) == cond_names_.end())
+                cond_names_.push_back(p.rhs_name);
+        } else if (peek().kind == Kind::Int) {
             p.value = take().value;
             if (neg) p.value = -p.value;
         } else if (!neg && peek().kind == Kind::Ident) {
@@ -804,11 +850,23 @@ private:
         return p;
     }
 
+    // `--model` when given; else LKMM for a test that uses kernel primitives or types and no
+    // C11 call, RC11 for any other. Under RC11 a construct only LKMM defines is an error.
+    void choose_model() {
+        if (forced_model_) t_.model = *forced_model_;
+        else t_.model = t_.uses_kernel && !t_.uses_c11 ? MemoryModelKind::LKMM : MemoryModelKind::RC11;
+        if (t_.model == MemoryModelKind::RC11 && !t_.lkmm_only.empty())
+            fail(t_.lkmm_only.front().pos, t_.lkmm_only.front().message);
+    }
+
     void classify_locations() {
         for (Location& l : t_.locations) {
             if (l.cls == LocClass::Spinlock) continue;
             if (l.plain_access && !l.marked_access && !l.atomic_type) {
                 l.cls = LocClass::Plain;
+            } else if (l.plain_access && l.marked_access && !l.atomic_type && t_.model == MemoryModelKind::LKMM) {
+                l.mixed = true;
+                l.cls = LocClass::Atomic;
             } else if (l.plain_access && l.marked_access && !l.atomic_type) {
                 fail(l.pos, "location '" + l.name +
                                 "' is accessed both plainly (*" + l.name + ") and with marked accesses; mmcheck models each "
@@ -853,12 +911,15 @@ private:
             return a.name < b.name;
         });
         resolve_atoms(t_.condition.prop);
+        if (t_.condition.filter) resolve_atoms(*t_.condition.filter);
     }
 
     void resolve_atoms(Prop& p) {
         if (p.kind == Prop::Kind::Atom) {
-            for (std::uint32_t i = 0; i < t_.observed.size(); ++i)
+            for (std::uint32_t i = 0; i < t_.observed.size(); ++i) {
                 if (t_.observed[i].name == p.name) p.observed = i;
+                if (!p.rhs_name.empty() && t_.observed[i].name == p.rhs_name) p.rhs_observed = i;
+            }
         }
         if (p.lhs) resolve_atoms(*p.lhs);
         if (p.rhs) resolve_atoms(*p.rhs);
@@ -866,6 +927,7 @@ private:
 
     const std::string& file_;
     LexedFile lx_;
+    std::optional<MemoryModelKind> forced_model_;
     std::size_t p_ = 0;
     LitmusTest t_;
     std::map<std::string, std::uint32_t> loc_index_;
@@ -879,14 +941,16 @@ private:
 
 }  // namespace
 
-LitmusTest parse_litmus(std::string_view text, const std::string& file) { return Parser(text, file).run(); }
+LitmusTest parse_litmus(std::string_view text, const std::string& file, std::optional<MemoryModelKind> model) {
+    return Parser(text, file, model).run();
+}
 
-LitmusTest load_litmus_file(const std::filesystem::path& path) {
+LitmusTest load_litmus_file(const std::filesystem::path& path, std::optional<MemoryModelKind> model) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw LitmusError(path.string(), SourcePos{1, 1}, "cannot read the file");
     std::ostringstream ss;
     ss << in.rdbuf();
-    return parse_litmus(ss.str(), path.string());
+    return parse_litmus(ss.str(), path.string(), model);
 }
 
 }  // namespace mmcheck::litmus

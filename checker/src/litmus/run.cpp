@@ -26,7 +26,8 @@ bool evaluate(const Prop& p, const std::vector<std::int64_t>& values) {
     switch (p.kind) {
         case Prop::Kind::True: return true;
         case Prop::Kind::False: return false;
-        case Prop::Kind::Atom: return values[p.observed] == p.value;
+        case Prop::Kind::Atom:
+            return values[p.observed] == (p.rhs_name.empty() ? p.value : values[p.rhs_observed]);
         case Prop::Kind::Not: return !evaluate(*p.lhs, values);
         case Prop::Kind::And: return evaluate(*p.lhs, values) && evaluate(*p.rhs, values);
         case Prop::Kind::Or: return evaluate(*p.lhs, values) || evaluate(*p.rhs, values);
@@ -45,9 +46,17 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
     eo.stop_at_first_violation = false;
     eo.max_executions = options.max_executions;
     eo.time_limit_seconds = options.time_limit_seconds;
-    eo.model = options.model.value_or(MemoryModelKind::RC11);
+    eo.model = options.model.value_or(test->model);
     r.model = eo.model;
-    const ExploreResult er = explore(program, eo);
+    if (eo.model == MemoryModelKind::RC11 && !test->lkmm_only.empty())
+        throw LitmusError(test->file, test->lkmm_only.front().pos, test->lkmm_only.front().message);
+    if (eo.model == MemoryModelKind::RC11 &&
+        std::any_of(test->locations.begin(), test->locations.end(), [](const Location& l) { return l.mixed; })) {
+        const auto it = std::find_if(test->locations.begin(), test->locations.end(), [](const Location& l) { return l.mixed; });
+        throw LitmusError(test->file, it->pos, "location '" + it->name + "' is accessed both plainly and with marked "
+                                               "accesses, which RC11 cannot model (parse it for RC11 to see the rule)");
+    }
+    const ExploreResult er = options.brute_force ? explore_brute_force(program, eo) : explore(program, eo);
     r.flags.assign(er.flags.begin(), er.flags.end());
 
     std::map<std::string, std::size_t, std::less<>> column;
@@ -60,6 +69,7 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
         merged[values] += count;
     }
     for (const auto& [values, count] : merged) {
+        if (test->condition.filter && !evaluate(*test->condition.filter, values)) continue;
         FinalState s;
         s.values = values;
         s.executions = count;
@@ -85,10 +95,10 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
         if (std::find(r.violations.begin(), r.violations.end(), line) == r.violations.end())
             r.violations.push_back(std::move(line));
     }
-    if (test->uses_rcu_markers)
+    if (test->uses_rcu_markers && r.model == MemoryModelKind::RC11)
         r.notes.push_back("rcu_read_lock/rcu_read_unlock are accepted as markers only: the test has no grace-period "
                           "primitive, and in C++11 terms they order nothing");
-    if (test->uses_rcu_dereference)
+    if (test->uses_rcu_dereference && r.model == MemoryModelKind::RC11)
         r.notes.push_back("rcu_dereference is mapped to an acquire load, stronger than the kernel's dependency "
                           "ordering");
     return r;
