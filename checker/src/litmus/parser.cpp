@@ -28,7 +28,7 @@ bool is_type_word(std::string_view w) {
         "atomic_bool","atomic_char","atomic_short","atomic_llong","atomic_t",     "atomic_long_t",
         "atomic64_t", "spinlock_t", "intptr_t",    "uintptr_t",  "u8",           "u16",
         "u32",        "u64",        "s8",          "s16",        "s32",          "s64",
-        "bool",       "_Bool",      "size_t",     "struct",      "srcu_struct"};
+        "bool",       "_Bool",      "size_t",     "struct",      "srcu_struct", "void"};
     return words.contains(w);
 }
 
@@ -207,6 +207,19 @@ private:
                 reg_inits_.push_back(r);
             } else if (first.kind == Kind::Ident && is_type_word(first.text)) {
                 const TypeInfo ti = parse_type("init");
+                if (peek().kind == Kind::Int && is_punct(":", 1)) {
+                    // `int *1:r1;` or `int 1:r1 = x;`: a typed register of thread 1.
+                    const Token& th = take();
+                    take();
+                    const Token& reg = expect_ident("a register name in the init block");
+                    InitValue v;
+                    v.pos = reg.pos;
+                    if (accept("=")) v = parse_init_value();
+                    reg_inits_.push_back(PendingRegInit{static_cast<std::uint32_t>(th.value), reg.text, v, th.pos});
+                    if (!accept(";") && !accept(",") && !is_punct("}"))
+                        fail(peek().pos, "bad init: expected ';' between initialisations, found " + describe(peek()));
+                    continue;
+                }
                 const Token& name = expect_ident("a location name in the init block");
                 if (loc_index_.contains(name.text)) fail(name.pos, "bad init: location '" + name.text + "' declared twice");
                 const std::uint32_t idx = add_location(name.text, name.pos, ti);
@@ -722,8 +735,12 @@ private:
             const Token& reg = expect_ident("a register name after ':'");
             if (t.value >= static_cast<std::int64_t>(t_.threads.size()))
                 fail(t.pos, "condition on an unknown location: thread P" + std::to_string(t.value) + " does not exist");
-            const Thread& th = t_.threads[static_cast<std::size_t>(t.value)];
-            if (std::none_of(th.registers.begin(), th.registers.end(), [&](const Register& r) { return r.name == reg.text; }))
+            Thread& th = t_.threads[static_cast<std::size_t>(t.value)];
+            const bool known =
+                std::any_of(th.registers.begin(), th.registers.end(), [&](const Register& r) { return r.name == reg.text; });
+            // herd7 lists a register the thread never sets (its value is 0) on a locations line.
+            if (!known && in_locations_line_) th.registers.push_back(Register{reg.text, 0, 0});
+            else if (!known)
                 fail(reg.pos, "condition on an unknown location: P" + std::to_string(t.value) + " has no register '" +
                                   reg.text + "'");
             return std::to_string(t.value) + ":" + reg.text;
@@ -742,6 +759,7 @@ private:
 
     void parse_locations_line() {
         take();
+        in_locations_line_ = true;
         t_.has_locations_line = true;
         expect("[", "after 'locations'");
         while (!is_punct("]")) {
@@ -750,6 +768,7 @@ private:
             if (!accept(";") && !is_punct("]")) fail(peek().pos, "expected ';' or ']' in the locations line, found " + describe(peek()));
         }
         take();
+        in_locations_line_ = false;
     }
 
     void parse_condition() {
@@ -937,6 +956,7 @@ private:
     std::vector<Expr*> pending_plain_reads_;
     std::vector<std::string> listed_;
     std::vector<std::string> cond_names_;
+    bool in_locations_line_ = false;
 };
 
 }  // namespace
