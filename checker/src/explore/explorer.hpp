@@ -31,6 +31,10 @@ struct ExploreOptions {
     /// Called for every execution that ends (complete or blocked), for tests: graph and
     /// whether it was blocked.
     std::function<void(const ExecutionGraph&, bool blocked)> on_execution;
+    /// When set, a violation is recorded only if this returns true; the others are passed
+    /// over (not deduplicated, not stopping) and exploration goes on. `check` uses it to ask
+    /// whether a committed counterexample is still among the model's executions.
+    std::function<bool(const Violation&)> keep_violation;
 };
 
 /// Explores every execution of `program` consistent under options.model exactly once.

@@ -90,6 +90,18 @@ const char* ExplorerBase::intern(std::string_view s) {
 
 void ExplorerBase::report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
                                     SourceRef src, const Outcome* outcome) {
+    if (options_.keep_violation) {
+        Violation v = make_violation(graph(), kind, std::move(message), thread, src);
+        if (outcome != nullptr) {
+            v.outcome = *outcome;
+            std::sort(v.outcome.begin(), v.outcome.end());
+        }
+        v.execution = result_.stats.executions() + 1;
+        if (!options_.keep_violation(v)) return;
+        result_.violations.push_back(std::move(v));
+        if (options_.stop_at_first_violation) stop_ = true;
+        return;
+    }
     // Collecting all violations: the same failure (kind, message, thread, source line) shows
     // in many executions that share its prefix; report it once.
     for (const auto& v : result_.violations)

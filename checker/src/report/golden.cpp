@@ -2,6 +2,7 @@
 /// \file Execution equality of two traces (see golden.hpp for what counts).
 #include "report/golden.hpp"
 
+#include <map>
 #include <sstream>
 
 namespace mmcheck {
@@ -39,9 +40,47 @@ struct Diff {
 /// kRace) are engine bookkeeping that a trace read back does not carry.
 constexpr std::uint16_t kRecordedFlags = kRmwRead | kRmwWrite | kAwait | kBlocked | kLock | kUnlock | kRmwFailed | kSpurious;
 
+/// The trace without its fence events, with every event reference (seq, po index, rf,
+/// the violation's events) renumbered over the events that remain. A fence carries no value
+/// and takes no rf or co choice: a counterexample that still shows the same accesses, reads
+/// and coherence without a fence (or with a new one) is the same counterexample. This is
+/// what keeps the gate quiet on a violated scenario whose execution contained the barrier a
+/// change removed, while every scenario that really breaks (a new violation, or a safe one
+/// no longer safe) still fails.
+Trace without_fences(const Trace& t) {
+    Trace r = t;
+    r.events.clear();
+    std::map<std::uint32_t, std::uint32_t> seq_map;  // old seq -> new seq (0, the initial writes, stays 0)
+    std::map<ThreadId, std::uint32_t> next_index;
+    for (const TraceEvent& e : t.events) {
+        if (e.kind == EventKind::Fence) continue;
+        TraceEvent k = e;
+        k.seq = static_cast<std::uint32_t>(r.events.size() + 1);
+        k.index = next_index[e.thread]++;
+        seq_map[e.seq] = k.seq;
+        r.events.push_back(std::move(k));
+    }
+    const auto renumber = [&seq_map](std::optional<std::uint32_t>& ref) {
+        if (!ref || *ref == 0) return;
+        if (auto it = seq_map.find(*ref); it != seq_map.end()) ref = it->second;
+    };
+    for (TraceEvent& e : r.events) renumber(e.reads_from);
+    renumber(r.violation.event);
+    renumber(r.violation.other);
+    return r;
+}
+
+std::string compare_executions(const Trace& golden, const Trace& now);
+
 }  // namespace
 
-std::string execution_difference(const Trace& golden, const Trace& now) {
+std::string execution_difference(const Trace& golden_in, const Trace& now_in) {
+    return compare_executions(without_fences(golden_in), without_fences(now_in));
+}
+
+namespace {
+
+std::string compare_executions(const Trace& golden, const Trace& now) {
     Diff d;
     d.field("model", golden.model, now.model);
     d.field("variant", golden.variant, now.variant);
@@ -96,4 +135,5 @@ std::string execution_difference(const Trace& golden, const Trace& now) {
     return d.first;
 }
 
+}  // namespace
 }  // namespace mmcheck

@@ -5,7 +5,10 @@
 /// and co choices, stale marks), the same threads, locations and final outcome. Source files
 /// and lines, statistics, timing, the tool version and the scenario hash are shown to people
 /// but are not part of the execution: a comment line added to a model moves every line
-/// number below it without changing what the protocol does.
+/// number below it without changing what the protocol does. Fence events are left out too
+/// (events renumbered over the rest): a fence has no value, rf or co, so an execution that
+/// still violates with the same accesses after a barrier was removed or added is the same
+/// counterexample (the barrier was not what prevented it).
 #pragma once
 
 #include "report/trace.hpp"
