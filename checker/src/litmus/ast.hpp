@@ -36,8 +36,9 @@ struct Location {
     // Filled while checking: how the threads access it by name.
     bool plain_access = false;
     bool marked_access = false;
-    /// Accessed both plainly and with marked accesses (LKMM only): an atomic whose plain
-    /// accesses are tagged Plain, as linux-kernel.bell's Plain = M \ Marked does per event.
+    /// Accessed plainly under LKMM: an atomic whose plain accesses are tagged Plain, as
+    /// linux-kernel.bell's Plain = M \ Marked does per event (RC11 rejects a location
+    /// accessed both plainly and with marked accesses).
     bool mixed = false;
 };
 

@@ -881,11 +881,13 @@ private:
     void classify_locations() {
         for (Location& l : t_.locations) {
             if (l.cls == LocClass::Spinlock) continue;
-            if (l.plain_access && !l.marked_access && !l.atomic_type) {
-                l.cls = LocClass::Plain;
-            } else if (l.plain_access && l.marked_access && !l.atomic_type && t_.model == MemoryModelKind::LKMM) {
+            if (l.plain_access && !l.atomic_type && t_.model == MemoryModelKind::LKMM) {
+                // Under LKMM a plain access is a Plain event that may race (herd7 flags the
+                // data race and still gives the execution an outcome), not a C++ non-atomic.
                 l.mixed = true;
                 l.cls = LocClass::Atomic;
+            } else if (l.plain_access && !l.marked_access && !l.atomic_type) {
+                l.cls = LocClass::Plain;
             } else if (l.plain_access && l.marked_access && !l.atomic_type) {
                 fail(l.pos, "location '" + l.name +
                                 "' is accessed both plainly (*" + l.name + ") and with marked accesses; mmcheck models each "

@@ -50,12 +50,10 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
     r.model = eo.model;
     if (eo.model == MemoryModelKind::RC11 && !test->lkmm_only.empty())
         throw LitmusError(test->file, test->lkmm_only.front().pos, test->lkmm_only.front().message);
-    if (eo.model == MemoryModelKind::RC11 &&
-        std::any_of(test->locations.begin(), test->locations.end(), [](const Location& l) { return l.mixed; })) {
-        const auto it = std::find_if(test->locations.begin(), test->locations.end(), [](const Location& l) { return l.mixed; });
-        throw LitmusError(test->file, it->pos, "location '" + it->name + "' is accessed both plainly and with marked "
-                                               "accesses, which RC11 cannot model (parse it for RC11 to see the rule)");
-    }
+    if (eo.model != test->model)
+        throw LitmusError(test->file, SourcePos{1, 1}, std::string("the test was parsed for ") +
+                                                           memory_model_title(test->model) + ", not " +
+                                                           memory_model_title(eo.model) + " (pass the model to the parser)");
     const ExploreResult er = options.brute_force ? explore_brute_force(program, eo) : explore(program, eo);
     r.flags.assign(er.flags.begin(), er.flags.end());
 
