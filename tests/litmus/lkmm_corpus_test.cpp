@@ -31,10 +31,29 @@ std::map<std::string, std::string> herd7_verdicts() {
     return out;
 }
 
-/// Files herd7 decides that mmcheck does not run or judges differently, each with the reason
-/// (found by reading the file and linux-kernel.cat). Keep in step with docs/litmus-kernel.md.
+/// Files herd7 decides that mmcheck does not run to the end or judges differently, each with
+/// the reason (found by reading the file and linux-kernel.cat). None is in the front end.
+/// Keep in step with docs/mmcheck.md ("The corpus").
+constexpr const char* kBounded = "explorer: bounded by the 20 s limit (many-thread RCU/lock cycles; lkmm-explore)";
+constexpr const char* kOota =
+    "explorer: the allowed execution needs a value that only the po U rf cycle produces (out of thin air through "
+    "an unordered store); the value-guessing explorer does not guess it";
 const std::map<std::string, std::string>& known_exceptions() {
     static const std::map<std::string, std::string> m = {
+        {"auto/C-RR-G+RR-G+RR-G+RR-G+RR-G+RR-R+RR-R.litmus", kBounded},
+        {"auto/C-RR-G+RR-G+RR-G+RR-R+RR-R+RR-R.litmus", kBounded},
+        {"auto/C-RR-G+RR-G+RR-R+RR-G+RR-G+RR-R+RR-R.litmus", kBounded},
+        {"auto/C-RR-G+RR-R+RR-R+RR-G+RR-G+RR-G+RR-R.litmus", kBounded},
+        {"auto/C-RR-G+RR-R+RR-R+RR-R+RR-G+RR-R+RR-R.litmus", kBounded},
+        {"auto/C-RR-G+RR-R+RR-R+RR-R+RR-R+RR-G+RR-R.litmus", kBounded},
+        {"auto/C-RW-R+RW-R+RW-G+RW-G+RW-G+RW-G+RW-R+RW-R+RW-R+RW-G+RW-R+RW-R.litmus", kBounded},
+        {"manual/kernel/C-ManfredSpraul-L1G1xchg.litmus", kBounded},
+        {"manual/kernel/C-seqlock.litmus", kBounded},
+        {"manual/kernel/crypto-control-data.litmus", kOota},
+        {"manual/plain/C-OOTA.litmus", kOota},
+        {"manual/locked/CoWW+sil-lock-sil-unlock-sil.litmus",
+         "engine: spin_is_locked after spin_lock on the same CPU has no LKMM-consistent execution (lock.cat's RL "
+         "reading the CPU's own LKW, model/lkmm.cpp)"},
     };
     return m;
 }
@@ -48,7 +67,7 @@ TEST_CASE("litmus LKMM corpus: verdicts agree with herd7 on the files it decides
     }
     const auto verdicts = herd7_verdicts();
     REQUIRE(verdicts.size() > 1000);
-    int run = 0, agree = 0;
+    int run = 0, agree = 0, disagree_or_not_run = 0;
     std::vector<std::string> unexpected;
     for (const auto& [rel, herd] : verdicts) {
         std::string outcome;
@@ -65,12 +84,20 @@ TEST_CASE("litmus LKMM corpus: verdicts agree with herd7 on the files it decides
         } catch (const LitmusError& e) {
             outcome = std::string("rejected: ") + e.what();
         }
-        const bool excepted = known_exceptions().contains(rel);
+        const auto ex = known_exceptions().find(rel);
+        const bool excepted = ex != known_exceptions().end();
         if (!outcome.empty() && !excepted) unexpected.push_back(rel + " (herd7: " + herd + "): " + outcome);
-        if (outcome.empty() && excepted) unexpected.push_back(rel + ": listed as an exception but now agrees");
+        // A file bounded by the time limit may finish on a faster machine; any other exception
+        // that now agrees must leave the list.
+        if (outcome.empty() && excepted && ex->second != kBounded)
+            unexpected.push_back(rel + ": listed as an exception but now agrees");
+        if (!outcome.empty()) ++disagree_or_not_run;
     }
     INFO("run " << run << " of " << verdicts.size() << ", agree " << agree);
     for (const std::string& u : unexpected) UNSCOPED_INFO(u);
     CHECK(unexpected.empty());
-    CHECK(agree == static_cast<int>(verdicts.size() - known_exceptions().size()));
+    // Pinned: every file herd7 decides is run; all but the exceptions agree (at least 99 %).
+    CHECK(run == static_cast<int>(verdicts.size()));
+    CHECK(agree >= static_cast<int>(verdicts.size() - known_exceptions().size()));
+    CHECK(disagree_or_not_run <= static_cast<int>(known_exceptions().size()));
 }
