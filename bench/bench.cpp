@@ -5,9 +5,16 @@
 ///
 ///   mmcheck_bench --list
 ///   mmcheck_bench --program fadd-N4-K3 --explorer optimal [--time-limit 60]
-///   mmcheck_bench --check      # optimal counts against their closed forms; exit 1 on mismatch
+///   mmcheck_bench --program NAME --check    # also checks its counts; exit 1 and one FAIL line
+///                                           # on stderr when they are wrong
+///   mmcheck_bench --check [--time-limit S]  # every program; one line each; exit 1 on a failure
+///
+/// A count is wrong when the run is not exhaustive (a limit stopped it), reports a violation,
+/// finds other than the expected number of complete executions (GenMC's, see programs.cpp), or
+/// blocks in a program that has no await, lock or assume.
 
 #include "explore/explorer.hpp"
+#include "programs.hpp"
 
 #include <mmcheck/model.hpp>
 
@@ -17,9 +24,7 @@
 #include <sys/resource.h>
 
 #include <cstdint>
-#include <functional>
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,171 +32,21 @@
 namespace mmcheck::bench {
 namespace {
 
-// --- programs ------------------------------------------------------------------------------
-
-/// fadd-N{N}-K{K}: N threads, each doing K relaxed fetch_add(1) on one atomic. Every
-/// interleaving of the RMWs is a distinct co order: (NK)! / (K!)^N graphs.
-class Fadd final : public Model {
-public:
-    Fadd(int n, int k) : n_(n), k_(k) {}
-    void threads() override {
-        for (int t = 0; t < n_; ++t)
-            thread("T" + std::to_string(t), [this] {
-                for (int i = 0; i < k_; ++i) x_.fetch_add(1, relaxed);
-            });
-    }
-
-private:
-    int n_, k_;
-    atomic<int> x_{"x", 0};
-};
-
-/// sb-ring-N{N}[-sc]: thread i stores x[i]=1 then loads x[(i+1)%N]. 2^N graphs relaxed,
-/// 2^N - 1 seq_cst (all loads reading 0 is a psc cycle).
-class SbRing final : public Model {
-public:
-    SbRing(int n, std::memory_order mo) : n_(n), mo_(mo) {
-        for (int i = 0; i < n_; ++i) x_.emplace_back("x[" + std::to_string(i) + "]", 0);
-    }
-    void threads() override {
-        for (int t = 0; t < n_; ++t)
-            thread("T" + std::to_string(t), [this, t] {
-                x_[static_cast<std::size_t>(t)].store(1, mo_);
-                (void)x_[static_cast<std::size_t>((t + 1) % n_)].load(mo_);
-            });
-    }
-
-private:
-    int n_;
-    std::memory_order mo_;
-    std::vector<atomic<int>> x_;
-};
-
-/// mp-chain-N{N}: T0 writes data (relaxed) and flag[1] (release); relay Ti (1 <= i < N-1)
-/// acquires flag[i] and forwards the value read to flag[i+1] with a release store; the last
-/// thread acquires flag[N-1] and reads data. N-1 release/acquire hops; a 1 at the end must
-/// see the data.
-class MpChain final : public Model {
-public:
-    explicit MpChain(int n) : n_(n) {
-        for (int i = 0; i < n_; ++i) flag_.emplace_back("flag[" + std::to_string(i) + "]", 0);
-    }
-    void threads() override {
-        thread("T0", [this] {
-            data_.store(1, relaxed);
-            flag_[1].store(1, release);
-        });
-        for (int t = 1; t < n_ - 1; ++t)
-            thread("T" + std::to_string(t), [this, t] {
-                const auto i = static_cast<std::size_t>(t);
-                flag_[i + 1].store(flag_[i].load(acquire), release);
-            });
-        thread("T" + std::to_string(n_ - 1), [this] {
-            const int f = flag_[static_cast<std::size_t>(n_ - 1)].load(acquire);
-            const int d = data_.load(relaxed);
-            check(!(f == 1 && d == 0), "message arrives with its data");
-        });
-    }
-
-private:
-    int n_;
-    atomic<int> data_{"data", 0};
-    std::vector<atomic<int>> flag_;
-};
-
-/// lastzero-N{N}: a[0..N] atomic zeros; T0 reads a[N], a[N-1], ... (acquire) until it reads
-/// 0; Tj (1..N) does a[j] = a[j-1] + 1 (acquire load, release store).
-class LastZero final : public Model {
-public:
-    explicit LastZero(int n) : n_(n) {
-        for (int i = 0; i <= n_; ++i) a_.emplace_back("a[" + std::to_string(i) + "]", 0);
-    }
-    void threads() override {
-        thread("T0", [this] {
-            for (int i = n_; i >= 0; --i)
-                if (a_[static_cast<std::size_t>(i)].load(acquire) == 0) break;
-        });
-        for (int j = 1; j <= n_; ++j)
-            thread("T" + std::to_string(j), [this, j] {
-                const auto i = static_cast<std::size_t>(j);
-                a_[i].store(a_[i - 1].load(acquire) + 1, release);
-            });
-    }
-
-private:
-    int n_;
-    std::vector<atomic<int>> a_;
-};
-
-/// casrot-N{N}: x = 0; thread i in 1..N does one relaxed strong CAS of x from i-1 to i.
-class CasRot final : public Model {
-public:
-    explicit CasRot(int n) : n_(n) {}
-    void threads() override {
-        for (int i = 1; i <= n_; ++i)
-            thread("T" + std::to_string(i), [this, i] {
-                int expected = i - 1;
-                x_.compare_exchange_strong(expected, i, relaxed, relaxed);
-            });
-    }
-
-private:
-    int n_;
-    atomic<int> x_{"x", 0};
-};
-
-// --- the program table ---------------------------------------------------------------------
-
-struct BenchProgram {
-    std::string name;
-    std::function<std::unique_ptr<Model>()> make;
-    std::optional<std::uint64_t> expected;  ///< closed-form number of complete executions
-};
-
-std::uint64_t fadd_count(int n, int k) {
-    // (NK)! / (K!)^N, as a product of binomials to stay within 64 bits: C(NK, K) C((N-1)K, K) ...
-    std::uint64_t total = 1;
-    for (int left = n * k; left > 0; left -= k) {
-        std::uint64_t c = 1;  // C(left, k)
-        for (int i = 1; i <= k; ++i) c = c * static_cast<std::uint64_t>(left - k + i) / static_cast<std::uint64_t>(i);
-        total *= c;
-    }
-    return total;
-}
-
-std::vector<BenchProgram> programs() {
-    std::vector<BenchProgram> p;
-    for (int n = 2; n <= 5; ++n)
-        for (int k = 1; k <= 3; ++k) {
-            if (n == 5 && k == 3) continue;
-            p.push_back({"fadd-N" + std::to_string(n) + "-K" + std::to_string(k),
-                         [n, k] { return std::make_unique<Fadd>(n, k); }, fadd_count(n, k)});
-        }
-    for (int n = 2; n <= 8; ++n)
-        p.push_back({"sb-ring-N" + std::to_string(n), [n] { return std::make_unique<SbRing>(n, relaxed); },
-                     std::uint64_t{1} << n});
-    for (int n = 2; n <= 8; ++n)
-        p.push_back({"sb-ring-N" + std::to_string(n) + "-sc",
-                     [n] { return std::make_unique<SbRing>(n, seq_cst); }, (std::uint64_t{1} << n) - 1});
-    for (int n = 2; n <= 5; ++n)
-        p.push_back({"mp-chain-N" + std::to_string(n), [n] { return std::make_unique<MpChain>(n); }, std::nullopt});
-    for (int n : {5, 10, 15})
-        p.push_back({"lastzero-N" + std::to_string(n), [n] { return std::make_unique<LastZero>(n); }, std::nullopt});
-    for (int n = 2; n <= 9; ++n)
-        p.push_back({"casrot-N" + std::to_string(n), [n] { return std::make_unique<CasRot>(n); }, std::nullopt});
-    return p;
-}
-
 long peak_rss_kb() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     return u.ru_maxrss;  // kilobytes on Linux
 }
 
+/// The memory model of every run (--model): under LKMM "optimal" is the speculative explorer
+/// and "brute" the value-guessing reference.
+MemoryModelKind g_model = MemoryModelKind::RC11;
+
 ExploreResult run(const BenchProgram& prog, bool brute, double time_limit) {
     Program program;
     program.make = prog.make;
     ExploreOptions options;
+    options.model = g_model;
     options.stop_at_first_violation = false;
     options.time_limit_seconds = time_limit;
     return brute ? explore_brute_force(program, options) : explore(program, options);
@@ -202,6 +57,7 @@ nlohmann::ordered_json report(const BenchProgram& prog, bool brute, const Explor
     nlohmann::ordered_json j;
     j["program"] = prog.name;
     j["explorer"] = brute ? "brute" : "optimal";
+    if (g_model != MemoryModelKind::RC11) j["model"] = memory_model_name(g_model);
     j["executions"] = r.stats.complete;
     j["blocked"] = r.stats.blocked;
     j["events"] = r.stats.events;
@@ -213,16 +69,41 @@ nlohmann::ordered_json report(const BenchProgram& prog, bool brute, const Explor
     return j;
 }
 
-int check_counts() {
+/// Why the run's counts are wrong, or empty when they are right.
+std::string count_error(const BenchProgram& prog, const ExploreResult& r) {
+    if (!r.violations.empty())
+        return "reported a violation: " + r.violations.front().message;
+    if (!r.exhaustive) return "stopped early (" + (r.limit_hit.empty() ? std::string("limit") : r.limit_hit) + ")";
+    if (prog.expected && r.stats.complete != *prog.expected)
+        return std::to_string(r.stats.complete) + " complete executions, expected " + std::to_string(*prog.expected);
+    if (prog.never_blocks && r.stats.blocked != 0)
+        return std::to_string(r.stats.blocked) + " blocked executions in a program that cannot block";
+    return {};
+}
+
+/// Runs one program; an exception escaping the explorer is an error, never a silent zero.
+std::optional<ExploreResult> run_checked(const BenchProgram& prog, bool brute, double time_limit, std::string& error) {
+    try {
+        return run(prog, brute, time_limit);
+    } catch (const std::exception& ex) {
+        error = std::string("error: ") + ex.what();
+    }
+    return std::nullopt;
+}
+
+int check_counts(double time_limit) {
     int failures = 0;
     for (const auto& prog : programs()) {
-        if (!prog.expected) continue;
-        const ExploreResult r = run(prog, false, 0);
-        const bool ok = r.exhaustive && r.stats.complete == *prog.expected && r.stats.blocked == 0;
-        if (!ok) ++failures;
-        std::cout << (ok ? "ok   " : "FAIL ") << prog.name << ": " << r.stats.complete
-                  << " complete executions, expected " << *prog.expected << '\n';
+        std::string error;
+        const auto r = run_checked(prog, false, time_limit, error);
+        if (r) error = count_error(prog, *r);
+        if (!error.empty()) ++failures;
+        std::cout << (error.empty() ? "ok   " : "FAIL ") << prog.name << ": ";
+        if (r) std::cout << r->stats.complete << " complete, " << r->stats.blocked << " blocked";
+        if (!error.empty()) std::cout << (r ? "; " : "") << error;
+        std::cout << std::endl;
     }
+    if (failures != 0) std::cout << failures << " program(s) FAILED\n";
     return failures == 0 ? 0 : 1;
 }
 
@@ -238,22 +119,40 @@ int main(int argc, char** argv) {
     std::string explorer = "optimal";
     double time_limit = 0;
     app.add_flag("--list", list, "print the program names, one per line");
-    app.add_flag("--check", check, "check optimal counts against their closed forms");
+    std::string model_name = "rc11";
+    app.add_option("--model", model_name, "memory model: rc11 or lkmm (lkmm: optimal runs the speculative explorer, "
+                                          "brute the value-guessing reference)")
+        ->check(CLI::IsMember({"rc11", "lkmm"}));
+    app.add_flag("--check", check, "check counts (of --program, or of every program) against GenMC's");
     app.add_option("--program", program, "program to run");
     app.add_option("--explorer", explorer, "optimal or brute")->check(CLI::IsMember({"optimal", "brute"}));
     app.add_option("--time-limit", time_limit, "seconds before exploration stops (0: none); the run is then marked bounded");
     CLI11_PARSE(app, argc, argv);
+    g_model = *mmcheck::parse_memory_model(model_name);
 
     if (list) {
         for (const auto& p : programs()) std::cout << p.name << '\n';
         return 0;
     }
-    if (check) return check_counts();
+    if (check && program.empty()) return check_counts(time_limit);
     for (const auto& p : programs()) {
         if (p.name != program) continue;
         const bool brute = explorer == "brute";
-        const auto result = run(p, brute, time_limit);
-        std::cout << report(p, brute, result).dump() << std::endl;
+        std::string error;
+        const auto result = run_checked(p, brute, time_limit, error);
+        if (!result) {
+            std::cout << nlohmann::ordered_json{{"program", p.name}, {"explorer", explorer}, {"error", error}}.dump() << std::endl;
+            std::cerr << "FAIL " << p.name << ": " << error << '\n';
+            return 1;
+        }
+        std::cout << report(p, brute, *result).dump() << std::endl;
+        if (check && !brute) {
+            error = count_error(p, *result);
+            if (!error.empty()) {
+                std::cerr << "FAIL " << p.name << ": " << error << '\n';
+                return 1;
+            }
+        }
         return 0;
     }
     std::cerr << "unknown program '" << program << "' (see --list)\n";

@@ -14,10 +14,11 @@
 ///
 /// Properties:
 ///  * "NFN-final": after everything finished, pins > 0 implies PagePin (2A);
-///  * "NFN-always": an observer that knows a pin is held sees PagePin (2A, John's objection);
+///  * "NFN-always": the pin holder (GUP's caller, after GUP returned) sees PagePin (2A, John's objection);
 ///  * "WB-safety": no page is pinned and under writeback without a bounce buffer (V2A.9*);
 ///  * "pin vs shared": a successful GUP-fast pin never coexists with the page having been
 ///    made "maybe shared" by KSM/migration (2B) or COW-shared by fork (2C).
+#include <mmcheck/ghost.hpp>
 #include <mmcheck/kernel.hpp>
 #include <mmcheck/registry.hpp>
 
@@ -55,21 +56,21 @@ public:
 
     void final() override {
         if (starts_with(variant(), "V2A")) {
-            const int pins = pins_.load();
+            const int pins = pins_.get();
             const bool pf = (pin_word().load() & (1UL << PG_pin)) != 0;
             observe("pins", pins);
             observe("PagePin", pf ? 1 : 0);
             observe("mapcount", mapcount_.load());
             check(pins == 0 || pf, "NFN-final");
             if (wb_ext()) {
-                observe("use_bounce", use_bounce_.load());
-                check(!(gup_ok_.load() != 0 && wb_started_.load() != 0 && use_bounce_.load() == 0),
+                observe("use_bounce", use_bounce_.get());
+                check(!(gup_ok_.get() != 0 && wb_started_.get() != 0 && use_bounce_.get() == 0),
                       "WB-safety");
             }
         } else {
-            observe("g_ok", g_ok_.load());
-            observe("shared", shared_.load());
-            check(!(g_ok_.load() != 0 && shared_.load() != 0), "pin vs shared");
+            observe("g_ok", g_ok_.get());
+            observe("shared", shared_.get());
+            check(!(g_ok_.get() != 0 && shared_.get() != 0), "pin vs shared");
         }
     }
 
@@ -91,14 +92,14 @@ private:
     atomic<unsigned long> mm_flags_{"mm->flags", 0};
     atomic_t write_protect_seq_{"mm->write_protect_seq", 0};
     mutex insn_{"CPU1 insn (IRQs off)"};  // 2B-b-ipi: GUP-fast's IRQ-disabled section
-    // ghosts (kit 0.3): written by the model only; read in final() or after an hb edge
-    atomic_t pins_{"ghost pins", 0};
-    atomic_t gup_done_{"ghost gup_done", 0};
-    atomic_t gup_ok_{"ghost gup_ok", 0};
-    atomic_t wb_started_{"ghost wb_started", 0};
-    atomic_t use_bounce_{"ghost use_bounce", 0};
-    atomic_t g_ok_{"ghost g_ok", 0};
-    atomic_t shared_{"ghost shared", 0};
+    // ghosts (kit 0.3; ghost.hpp): no events, so no ordering; read in final(), or by their
+    // only writer (pins_ by the pin holder's own check, NFN-always)
+    ghost<int> pins_{"pins", 0};
+    ghost<int> gup_ok_{"gup_ok", 0};
+    ghost<int> wb_started_{"wb_started", 0};
+    ghost<int> use_bounce_{"use_bounce", 0};
+    ghost<int> g_ok_{"g_ok", 0};
+    ghost<int> shared_{"shared", 0};
 
     unsigned long initial_flags() const {
         // 2B: the anon page starts exclusive to its mm.
@@ -117,7 +118,6 @@ private:
         if (john) {
             thread("GUP", [this] { variant_is("V2A.8") ? gup_john_fast() : gup_john(); });
             thread("page_mkclean", [this] { page_mkclean_john(); });
-            thread("OBS", [this] { observer(); });
             if (actors >= 1) thread("ZAP vma0", [this] { zap(0); });
             return;
         }
@@ -132,7 +132,6 @@ private:
         thread("GUP", [this] { gup_jerome(); });
         thread("page_mkclean", [this] { page_mkclean_jerome(); });
         if (variant_is("V2A.5")) thread("FORK", [this] { fork_copy(); });
-        if (variant_is("V2A.6")) thread("OBS", [this] { observer(); });
         if (actors >= 1) thread("ZAP vma0", [this] { zap(0); });
         if (actors >= 2) thread("GUP+PUP", [this] {
             if (gup_jerome()) put_user_page();
@@ -181,18 +180,16 @@ private:
                 atomic_dec(mapcount_);
                 return false;  // retry later: this GUP does not pin
             }
-            WRITE_ONCE(gup_ok_, 1);
+            gup_ok_.set(1);
         }
-        label("ghost: pins++; gup_done = 1");
-        atomic_inc(pins_);
-        smp_store_release(gup_done_, 1);
+        pins_.add(1);
+        if (variant_is("V2A.6")) pin_holder_check();
         return true;
     }
 
     /// put_user_page() in Jerome's proposal.
     void put_user_page() {
-        label("ghost: pins--");
-        atomic_dec(pins_);
+        pins_.add(-1);
         label("[P1] atomic_dec(&page->_mapcount)");
         atomic_dec(mapcount_);
         label("[P2] put_page(page)");
@@ -237,11 +234,11 @@ private:
     void writeback_start() {
         label("[T1] TestSetPageWriteback(page)");
         test_and_set_bit(PG_writeback, flags_);
-        WRITE_ONCE(wb_started_, 1);
+        wb_started_.set(1);
         label("[T2] smp_wmb()");
         smp_wmb();
         label("[T3] use_bounce_page = PagePin(page)");
-        WRITE_ONCE(use_bounce_, test_bit(PG_pin, pin_word()) ? 1 : 0);
+        use_bounce_.set(test_bit(PG_pin, pin_word()) ? 1 : 0);
     }
 
     /// munmap of VMA i: zap_pte_range() clears the PTE and page_remove_rmap() drops the
@@ -270,14 +267,14 @@ private:
         spin_unlock(ptl_[1]);
     }
 
-    /// An observer other than GUP and page_mkclean (writeback's [T3], try_to_unmap) that
-    /// knows a pin is held.
-    void observer() {
-        label("OBS: wait for gup_done");
-        gup_done_.await([](int v) { return v != 0; }, acquire);
-        label("OBS: pins > 0 => PagePin(page)");
-        const int pins = READ_ONCE(pins_);
-        check(pins == 0 || test_bit(PG_pin, pin_word()), "NFN-always");
+    /// NFN-always: while the pin is held, a reader of the pin flag finds it set. The reader
+    /// is the pin holder itself (GUP's caller, after GUP returned), so it knows the pin is
+    /// held through program order. (This was an observer thread awaiting a ghost `gup_done`
+    /// with acquire against GUP's ghost release: a ghost ordering the observer after GUP,
+    /// which issue 11 removes; ghosts carry no ordering, ghost.hpp.)
+    void pin_holder_check() {
+        label("[OBS] pin holder: pins > 0 => PagePin(page)");
+        check(pins_.get() == 0 || test_bit(PG_pin, pin_word()), "NFN-always");
     }
 
     /// John Hubbard's alternative: GUP under lock_page.
@@ -290,9 +287,8 @@ private:
         set_bit(PG_pin, flags_);
         label("[J4] unlock_page(page)");
         unlock_page(page_lock_);
-        label("ghost: pins++; gup_done = 1");
-        atomic_inc(pins_);
-        smp_store_release(gup_done_, 1);
+        pins_.add(1);
+        pin_holder_check();
     }
 
     /// John's scheme with a GUP-fast that cannot sleep on lock_page (Jerome: "page lock is
@@ -302,9 +298,8 @@ private:
         atomic_inc(mapcount_);
         label("[J3] SetPageDmaPinned(page)");
         set_bit(PG_pin, flags_);
-        label("ghost: pins++; gup_done = 1");
-        atomic_inc(pins_);
-        smp_store_release(gup_done_, 1);
+        pins_.add(1);
+        pin_holder_check();
     }
 
     /// John's page_mkclean: under lock_page, clear the flag only when every mapcount
@@ -360,7 +355,7 @@ private:
         // KSM's write_protect_page() restores a read-only entry: for an already read-only
         // PTE the very same value (the ABA of case (iii)).
         set_pte_at(pte_, pte_wrprotect(old));
-        WRITE_ONCE(shared_, 1);
+        shared_.set(1);
     }
 
     /// Unpin after a failed re-check: gup_put_folio() -> folio_put_refs(), fully ordered.
@@ -414,7 +409,7 @@ private:
                 unpin_2b();
                 return;
             }
-            WRITE_ONCE(g_ok_, 1);
+            g_ok_.set(1);
         }();
         if (ipi) insn_.unlock();
     }
@@ -455,7 +450,7 @@ private:
                 return;  // fall back to slow GUP, which takes mmap_lock
             }
         }
-        WRITE_ONCE(g_ok_, 1);
+        g_ok_.set(1);
     }
 
     /// fork(): dup_mmap() under mmap_write_lock -> copy_page_range() -> copy_present_pte().
@@ -480,7 +475,7 @@ private:
             // page: not __folio_dup_file_rmap()), then write-protect the parent's PTE.
             label("[F3] folio_try_dup_anon_rmap_pte(); ptep_set_wrprotect(parent pte)");
             ptep_set_wrprotect(pte_);
-            WRITE_ONCE(shared_, 1);
+            shared_.set(1);
         }
         // else: copy_present_page() gives the child its own copy; the parent keeps its PTE.
         label("[F4] spin_unlock(src PTL)");
@@ -503,7 +498,7 @@ MMCHECK_REGISTER_MODEL(
       {"V2A.4", "2A with GUP setting the pin before incrementing _mapcount"},
       {"V2A.5", "2A with fork adding a mapping during page_mkclean (no page lock)"},
       {"V2A.6", "2A with an observer (John's toggling objection): NFN-always"},
-      {"V2A.7", "John's lock_page scheme (actors: 0 G||C||OBS, 1 +ZAP)"},
+      {"V2A.7", "John's lock_page scheme (actors: 0 G||C, 1 +ZAP; G checks NFN-always as the pin holder)"},
       {"V2A.8", "John's scheme with a lock-free GUP-fast"},
       {"V2A.9", "writeback extension, [G5] smp_wmb, PG_writeback and the pin flag in page->flags"},
       {"V2A.9-sepwords", "V2A.9 with the pin flag in a word of its own (the brief's SB reduction)"},

@@ -51,6 +51,7 @@ public:
     void threads() override {
         thread("R (reader)", [this] { reader(); });
         thread("W (owner / allocator)", [this] { writer(); });
+        if (spec_) thread("S (speculative getter)", [this] { speculative_getter(); });
     }
 
     void final() override {
@@ -60,6 +61,9 @@ public:
     }
 
 private:
+    /// spec=1: a third CPU takes a speculative reference on P by pfn and drops it.
+    const bool spec_ = param("spec") != 0;
+
     // ---- registers of R, for the outcome table ----
     int r_head_ = k_none;   // what compound_head()/try_get_folio() returned
     int r_head2_ = k_none;  // R's later look (P2) or second compound_head() call
@@ -78,10 +82,12 @@ private:
     atomic_t ref_a_{"A->_refcount", 1};  // the owner's reference
     atomic_t ref_p_{"P->_refcount", 0};
     atomic_t ref_b_{"B->_refcount", 1};  // B is allocated by someone else already
-    // ---- ghosts: 0 after the page went back to the buddy allocator ----
-    atomic<bool> alive_a_{"ghost alive[A]", true};
-    atomic<bool> alive_p_{"ghost alive[P]", true};
-    atomic<bool> alive_b_{"ghost alive[B]", true};
+    // ---- page memory: false once the buddy allocator has the page (free_pages_prepare()
+    // and the buddy list reuse the struct page; a user of a freed page reads that). Not a
+    // ghost: a relaxed location the memory model governs like any other (issue 11). ----
+    atomic<bool> alive_a_{"A allocated (struct page memory)", true};
+    atomic<bool> alive_p_{"P allocated (struct page memory)", true};
+    atomic<bool> alive_b_{"B allocated (struct page memory)", true};
 
     const atomic_t& ref_of(int page) const {
         if (page == k_page_a) return ref_a_;
@@ -95,6 +101,19 @@ private:
     }
 
     // ================================ readers ================================
+
+    /// S: a pfn walker (e.g. compaction's isolate_migratepages_block(), or
+    /// folio_get_nontail_page()) holding no reference: get_page_unless_zero(P), then
+    /// put_page(P), which puts page_folio(P), read afresh. It is why the split clears
+    /// PageTail before unfreezing P ("Clear PageTail before unfreezing page refcount",
+    /// __split_huge_page_tail()): the get succeeds only after the unfreeze, and must then
+    /// find P its own head, or its put lands on A.
+    void speculative_getter() {
+        label("[S-1] get_page_unless_zero(P)");
+        if (!atomic_inc_not_zero(ref_p_)) return;
+        label("[S-2] put_page(P): folio_put(page_folio(P))");
+        folio_put(compound_head_bit0());
+    }
 
     /// Pre-2014 compound_head(): single PageTail check, then first_page.
     int compound_head_single() {
@@ -130,7 +149,16 @@ private:
 
     /// folio_put(): atomic_dec_and_test, and free to the buddy allocator on zero.
     bool folio_put(int page) {
-        if (!atomic_dec_and_test(ref_of(page))) return false;
+        if (spec_) {
+            // With the speculative getter (spec=1), DEBUG_VM's VM_BUG_ON_PAGE(page_ref_count
+            // == 0) in put_page_testzero(): the same fully ordered decrement, whose new
+            // value is tested for a put on a zero refcount as well as for 0.
+            const int left = atomic_dec_return(ref_of(page));
+            check(left >= 0, "P5 no put on a zero refcount");
+            if (left != 0) return false;
+        } else if (!atomic_dec_and_test(ref_of(page))) {
+            return false;
+        }
         WRITE_ONCE(alive_of(page), false);  // ghost: the page went back to the buddy allocator
         return true;
     }
@@ -259,11 +287,19 @@ private:
         WRITE_ONCE(flags_, k_head_flags);
         // "Page flags must be visible before we make the page non-compound."
         if (with_wmb) smp_wmb();
-        label("[S3] clear_compound_head(P)");
-        WRITE_ONCE(compound_head_, 0);
-        // "Clear PageTail before unfreezing page refcount."
-        label("[S4] page_ref_unfreeze(P, 1)");
-        atomic_set_release(ref_p_, 1);
+        if (param("unfreeze_first") != 0) {
+            // Mutation (issue 11): S3 and S4 swapped.
+            label("[S4] page_ref_unfreeze(P, 1) (before S3: mutation)");
+            atomic_set_release(ref_p_, 1);
+            label("[S3] clear_compound_head(P)");
+            WRITE_ONCE(compound_head_, 0);
+        } else {
+            label("[S3] clear_compound_head(P)");
+            WRITE_ONCE(compound_head_, 0);
+            // "Clear PageTail before unfreezing page refcount."
+            label("[S4] page_ref_unfreeze(P, 1)");
+            atomic_set_release(ref_p_, 1);
+        }
         if (freeze) {
             label("[S5] page_ref_unfreeze(A, 1)");
             atomic_set_release(ref_a_, 1);
@@ -314,6 +350,11 @@ private:
             }
         } else if (variant_is("V1.11") || variant_is("V1.11d")) {
             split_today(false, false);
+            if (spec_) {
+                // The owner's reference on A goes once it is done with the split.
+                label("[W5] put_page(A)");
+                folio_put(k_page_a);
+            }
         } else {  // V1.11b, V1.11c
             split_today(true, false);
         }
@@ -342,4 +383,5 @@ MMCHECK_REGISTER_MODEL(
       {"V1.11b", "split-today with smp_wmb; reader with only a control dependency"},
       {"V1.11c", "split-today with smp_wmb; reader with smp_rmb between the loads"},
       {"V1.11d", "split-today without smp_wmb; reader takes get_page_unless_zero(P) first"}}),
-    ({}));
+    ({{"spec", 0, 0, 1, "1: add S, a speculative get_page_unless_zero(P) + put_page(P) (V1.10, V1.11d), and DEBUG_VM's zero-refcount check in put_page_testzero()"},
+      {"unfreeze_first", 0, 0, 1, "1: mutation (issue 11): the split unfreezes P's refcount before clearing its compound_head (S3 and S4 swapped)"}}));

@@ -19,6 +19,7 @@
 /// locked" (the DEBUG_VM VM_BUG_ON_PAGE), "P2 mapcount truth" (final: PTEs map it =>
 /// page_mapped()), "P3 no premature free" (inline at the free and at every access through a
 /// TLB).
+#include <mmcheck/ghost.hpp>
 #include <mmcheck/kernel.hpp>
 #include <mmcheck/registry.hpp>
 
@@ -59,12 +60,12 @@ public:
     }
 
     void final() override {
-        observe("ref", ref_.load());
+        observe("ref", k3(ref_.load()));
         observe("mapcount", mapcount_.load());
-        observe("ptes", ptes_.load());
+        observe("ptes", ptes_.get());
         if (count_group_) {
             // page_mapped() is _mapcount >= 0; reclaim / rmap trust it.
-            check(ptes_.load() == 0 || mapcount_.load() >= 0, "P2 mapcount truth");
+            check(ptes_.get() == 0 || mapcount_.load() >= 0, "P2 mapcount truth");
         }
     }
 
@@ -78,17 +79,31 @@ private:
     const bool fput_early_ = variant_is("V5.5-fput-early");
 
     // --- shared state (brief 5.2) ---
-    /// page->_refcount and page->_mapcount as 3-bit two's complement counters.
-    narrow_signed_counter<3> ref_{"refpage->_refcount", 1};
+    /// page->_refcount as a 3-bit two's complement counter: the location holds the unbounded
+    /// count and every kernel read of it sees the low 3 bits (k3()). Wrapping commutes with
+    /// addition, so the kernel code reads exactly what a 3-bit counter would give it, and the
+    /// value each RMW returns is also the true number of references at that point of the
+    /// counter's modification order: P3 needs no ghost (issue 11: the "true refs" ghost was
+    /// an atomic read across threads, which can carry ordering).
+    atomic<int> ref_{"refpage->_refcount (unbounded; the kernel sees 3 bits)", 1};
+    /// page->_mapcount as a 3-bit two's complement counter.
     narrow_signed_counter<3> mapcount_{"refpage->_mapcount", -1};
     atomic<unsigned> flags_{"refpage->flags", 0U};
     spinlock_t ptl_{"ptl"};
-    /// Ghosts (RLX): PTEs mapping the page, threads inside the page lock, true reference count
-    /// (unbounded), page not freed.
-    atomic<int> ptes_{"ghost ptes", 0};
-    atomic<int> holders_{"ghost holders", 0};
-    atomic<int> true_refs_{"ghost true refs", 1};
-    atomic<int> alive_{"ghost alive", 1};
+    /// Ghost (ghost.hpp: no events, read in final() only): PTEs mapping the page.
+    ghost<int> ptes_{"ptes", 0};
+    /// Page-lock protected data (e.g. page->private of a page under migration), a plain C
+    /// field: two holders at once, or a lock whose acquire/release does not order the
+    /// critical sections, is a data race on it (issue 11: a ghost "holders" count checked
+    /// only mutual exclusion, so relaxing the lock's orders survived).
+    var<int> locked_data_{"refpage->private (page-lock protected)", 0};
+    /// v2: the page's memory. __free_page() gives it back to the buddy allocator, which
+    /// reuses it (kPoison); a user access through a stale TLB entry reads it.
+    atomic<int> contents_{"refpage contents", kContents};
+    static constexpr int kContents = 1;
+    static constexpr int kPoison = -1;
+    /// The kernel's view of the 3-bit refcount.
+    static int k3(int v) { return static_cast<int>(ValueType{3, true}.normalize(v)); }
     /// v2: the struct file's reference (fd + the mapping's vm_file), an atomic_long.
     atomic<long> file_ref_{"file->f_count", 2};
     Pte pte_{"pte", PTE_NONE};
@@ -110,28 +125,28 @@ private:
     /// try_get_page() (2019): WARN_ON_ONCE(page_ref_count(page) <= 0) -> fail; page_ref_inc().
     /// The check and the increment are separate steps, as in the kernel.
     bool try_get_page() {
-        if (atomic_read(ref_) <= 0) return false;
+        if (k3(atomic_read(ref_)) <= 0) return false;
         atomic_inc(ref_);
-        true_refs_.fetch_add(1, relaxed);  // ghost after the real get
         return true;
     }
     /// get_page(): unchecked increment (only a DEBUG_VM check in the kernel).
     void get_page() {
         atomic_inc(ref_);
-        true_refs_.fetch_add(1, relaxed);
     }
-    /// put_page(): put_page_testzero() (atomic_dec_and_test, fully ordered), then free.
-    /// The ghost is decremented first, so the freeing thread sees every earlier put.
+    /// put_page(): put_page_testzero() is atomic_dec_and_test() of the 3-bit counter: a fully
+    /// ordered decrement (atomic_dec_return here, the same MB; RMW; MB) whose new value the
+    /// kernel tests for 0 in 3 bits; then free.
     void put_page() {
-        true_refs_.fetch_sub(1, relaxed);
-        if (atomic_dec_and_test(ref_)) free_page();
+        const int left = atomic_dec_return(ref_);
+        if (k3(left) == 0) free_page(left);
     }
-    /// __free_page(): nothing may still reference, map or cache the page.
-    void free_page() {
+    /// __free_page(): nothing may still reference, map or cache the page. `left` is the true
+    /// count the freeing decrement left (unbounded).
+    void free_page(int left) {
         label("[P] refcount hit 0: free the refpage");
-        check(true_refs_.load(relaxed) == 0, "P3 no premature free");
+        check(left == 0, "P3 no premature free");
         if (v2_lifetime_) check(pte_none(ptep_get(pte_)), "P3 no premature free");
-        alive_.store(0, relaxed);
+        contents_.store(kPoison, relaxed);
     }
 
     // --- V5.1 / V5.2: the VM_FAULT_LOCKED contract ---
@@ -153,7 +168,7 @@ private:
         label("[F3] finish_fault: map the PTE under the PTL");
         spin_lock(ptl_);
         atomic_inc_and_test(mapcount_);  // page_add_file_rmap()
-        ptes_.fetch_add(1, relaxed);
+        ptes_.add(1);
         spin_unlock(ptl_);
         label("[F4] do_read_fault: unlock_page");
         unlock_page_bit();
@@ -163,10 +178,11 @@ private:
     void page_lock_user(const char* who) {
         label(std::string("[") + who + "1] lock_page");
         lock_page_bit();
-        label(std::string("[") + who + "2] inside the page-lock critical section");
-        const int before = holders_.fetch_add(1, relaxed);
+        label(std::string("[") + who + "2] inside the page-lock critical section: page->private");
+        const int before = locked_data_.get();
         check(before == 0, "P1 lock ownership");
-        holders_.fetch_sub(1, relaxed);
+        locked_data_.set(1);
+        locked_data_.set(0);
         label(std::string("[") + who + "3] unlock_page");
         unlock_page_bit();
     }
@@ -181,7 +197,7 @@ private:
             label("[F3] finish_fault: spin_lock(ptl); page_add_file_rmap; set_pte");
             spin_lock(ptl_);
             atomic_inc_and_test(mapcount_);
-            ptes_.fetch_add(1, relaxed);
+            ptes_.add(1);
             spin_unlock(ptl_);
         }
     }
@@ -198,11 +214,11 @@ private:
             }
             label("[D2] fork: page_dup_file_rmap");
             atomic_inc(mapcount_);
-            ptes_.fetch_add(1, relaxed);
+            ptes_.add(1);
         }
         for (std::int64_t i = 0; i < param("zaps"); ++i) {
             label("[Z1] zap_pte_range: page_remove_rmap");
-            ptes_.fetch_sub(1, relaxed);
+            ptes_.add(-1);
             atomic_add_negative(-1, mapcount_);
             label("[Z2] tlb_finish_mmu: put_page");
             put_page();
@@ -217,7 +233,7 @@ private:
         for (int attempt = 0; attempt < 2; ++attempt) {
             label("[U1] user load through the TLB");
             const TlbResult r = cpu1_.access(u_entry_, TlbAccessKind::Read, [this](unsigned) {
-                check(alive_.load(relaxed) != 0, "P3 no premature free");
+                check(contents_.load(relaxed) != kPoison, "P3 no premature free");
             });
             if (r.ok()) return;
             label("[U2] do_anonymous_page (read fault): mmap_read_lock");

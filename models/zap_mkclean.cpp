@@ -76,7 +76,11 @@ private:
     std::size_t b_entry_;
     /// page->_mapcount: 0 = mapped once; folio_mapped() is _mapcount >= 0.
     atomic_t mapcount_{"folio->_mapcount", 0};
-    atomic<unsigned> flags_{"folio->flags", sub3b_ ? 0U : (1U << PG_dirty)};
+    /// PG_dirty starts set (brief 3.3: the write fault dirtied the folio), unless pg_dirty=0:
+    /// the folio was cleaned since, and the only record of B's write is the PTE's dirty bit
+    /// (the state zap's folio_mark_dirty [A3] and writeback's re-dirtying [C5] exist for;
+    /// with PG_dirty already set neither can matter: issue 11).
+    atomic<unsigned> flags_{"folio->flags", sub3b_ || param("pg_dirty") == 0 ? 0U : (1U << PG_dirty)};
     spinlock_t ptl_{"ptl"};
     page_lock_t folio_lock_{"folio lock"};
     /// Page contents (RLX, kit 0.2) and the copy on disk. 3b starts clean: disk == data.
@@ -122,7 +126,7 @@ private:
             old = ptep_get_and_clear(pte_, xchg_kind_);
         }
         const bool dirty = pte_dirty(old);
-        if (dirty && !deferred_dirty_) {
+        if (dirty && !deferred_dirty_ && param("drop_a3") == 0) {
             // zap_present_folio_ptes(): if (pte_dirty(ptent)) folio_mark_dirty(folio), under PTL.
             label("[A3] folio_mark_dirty (under PTL)");
             folio_mark_dirty_from_zap();
@@ -204,7 +208,7 @@ private:
             }
             spin_unlock(ptl_);
         }
-        if (cleaned) {
+        if (cleaned && param("drop_c5") == 0) {
             // folio_clear_dirty_for_io(): if (folio_mkclean(folio)) folio_mark_dirty(folio);
             label("[C5] folio_mark_dirty (mkclean cleaned a PTE)");
             test_and_set_bit(PG_dirty, flags_);
@@ -257,4 +261,7 @@ MMCHECK_REGISTER_MODEL(
     ({{"stores", 2, 1, 2, "user stores by B"},
       {"arm64", 1, 0, 1, "1: ptep_get_and_clear is xchg_relaxed (arm64); 0: fully ordered xchg (x86)"},
       {"reclaim", 0, 0, 1, "1: add the reclaim actor R and property P3"},
-      {"check_p2", 1, 0, 1, "0: do not check P2 (to look at P1 or P3 alone)"}}));
+      {"check_p2", 1, 0, 1, "0: do not check P2 (to look at P1 or P3 alone)"},
+      {"pg_dirty", 1, 0, 1, "0: the folio starts clean, B's write recorded only in the PTE's dirty bit"},
+      {"drop_a3", 0, 0, 1, "1: mutation (issue 11): zap without its folio_mark_dirty [A3]"},
+      {"drop_c5", 0, 0, 1, "1: mutation (issue 11): writeback without re-dirtying after folio_mkclean [C5]"}}));

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output_dir.hpp"
+#include "signals.hpp"
 
 #include "explore/audit.hpp"
 #include "report/file_io.hpp"
@@ -99,9 +100,12 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
         p.make = info->make;
         AuditOptions o;
         o.explore.stop_at_first_violation = true;
+        o.explore.model = s.model.value_or(MemoryModelKind::RC11);
         o.explore.max_executions = s.max_executions.value_or(sc.limits.max_executions);
         o.explore.time_limit_seconds = s.time_limit.value_or(sc.limits.time_limit);
         o.explore.max_events_per_thread = sc.limits.max_events_per_thread;
+        o.explore.stack_size = s.stack_size.value_or(0);
+        o.explore.interrupted = &interrupt_flag();
         o.per_site_time_limit = per_site_time_limit;
         o.jobs = jobs;
         if (!s.quiet && s.format == Format::Text)
@@ -112,7 +116,12 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
         const AuditResult a = audit(p, o);
         if (o.on_site) std::cerr << "\r\033[K" << std::flush;
 
-        ordered_json entry{{"scenario", sc.name}, {"model", sc.model}, {"variant", sc.variant}};
+        // "model" is the memory model the sites were weakened under (issue 11's schema);
+        // the protocol model is "protocol".
+        ordered_json entry{{"scenario", sc.name},
+                           {"model", memory_model_name(o.explore.model)},
+                           {"protocol", sc.model},
+                           {"variant", sc.variant}};
         if (!sc.expect.safe || a.baseline.verdict != Verdict::Safe) {
             const std::string actual = actual_text(a.baseline);
             const std::string why = !sc.expect.safe ? "the scenario expects " + expectation_text(sc.expect)
@@ -136,6 +145,7 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
         ctx.params = sc.params;
         ctx.replay_options.stop_at_first_violation = true;
         ctx.replay_options.max_events_per_thread = o.explore.max_events_per_thread;
+        ctx.replay_options.memory_model = memory_model_name(o.explore.model);
         ctx.source_root = s.source_root;
         ctx.outcomes = &sc.outcomes;
 
@@ -198,7 +208,7 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
         audits.push_back(std::move(entry));
 
         if (s.format == Format::Json) continue;
-        std::cout << "== " << sc.name << ": " << rows.size() << " ordering sites: " << bearing << " load-bearing, "
+        std::cout << "== " << sc.name << " (" << memory_model_name(o.explore.model) << "): " << rows.size() << " ordering sites: " << bearing << " load-bearing, "
                   << redundant << " redundant" << (cut > 0 ? ", " + std::to_string(cut) + " cut by a limit" : "")
                   << '\n';
         std::size_t wl = 4, wt = 6, wf = 8, wk = 4;

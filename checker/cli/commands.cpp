@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "output_dir.hpp"
 #include "progress.hpp"
+#include "signals.hpp"
 
 #include "explore/explorer.hpp"
 #include "report/check_report.hpp"
@@ -61,15 +62,17 @@ std::string normalise_name(std::string n) {
 std::vector<Scenario> load_all(const Settings& s, const std::vector<std::string>& names, const std::string& tag) {
     std::vector<Scenario> out;
     const ModelRegistry& reg = ModelRegistry::instance();
+    // --model overrides the scenario's memory model(s): one run under it.
+    const auto model_of = [&s](Scenario sc) { return s.model ? sc.under(*s.model) : sc; };
     if (!names.empty()) {
-        for (const auto& n : names) out.push_back(load_scenario(s.scenarios_dir, normalise_name(n), reg));
+        for (const auto& n : names) out.push_back(model_of(load_scenario(s.scenarios_dir, normalise_name(n), reg)));
         return out;
     }
     const auto all = list_scenario_names(s.scenarios_dir);
     if (all.empty()) throw InputError("no scenarios found under " + s.scenarios_dir.string() + " (expected *.json files)");
     for (const auto& n : all) {
         Scenario sc = load_scenario(s.scenarios_dir, n, reg);  // validates every file, even filtered-out ones
-        if (tag.empty() || sc.has_tag(tag)) out.push_back(std::move(sc));
+        if (tag.empty() || sc.has_tag(tag)) out.push_back(model_of(std::move(sc)));
     }
     if (out.empty()) throw InputError("no scenario has tag \"" + tag + "\" (see mmcheck list)");
     return out;
@@ -96,11 +99,15 @@ struct ScenarioRun {
 ExploreOptions explore_options(const Scenario& sc, const Settings& s) {
     ExploreOptions o;
     o.stop_at_first_violation = !s.all_violations;
-    o.model = s.model.value_or(MemoryModelKind::RC11);
+    o.model = s.model.value_or(sc.memory_model);
     o.max_executions = s.max_executions.value_or(sc.limits.max_executions);
     o.time_limit_seconds = s.time_limit.value_or(sc.limits.time_limit);
     o.max_events_per_thread = sc.limits.max_events_per_thread;
     o.progress_interval_seconds = Progress::kInterval;
+    o.stack_size = s.stack_size.value_or(0);
+    o.interrupted = &interrupt_flag();
+    const double limit = o.time_limit_seconds;
+    o.on_stall = [limit](const std::string& running) { end_stalled_run(limit, running); };
     return o;
 }
 
@@ -248,8 +255,8 @@ std::string search_difference(const Scenario& sc, const Settings& s, const Trace
 /// outcome. Only --bless writes under results/; a changed or missing counterexample goes to
 /// the output folder for review.
 void judge_golden(const Scenario& sc, const Settings& s, const CheckOptions& opts, const Trace& found, CheckRecord& rec) {
-    const fs::path jf = trace_path(s.results_dir, sc.name, 0, ".json"), tf = trace_path(s.results_dir, sc.name, 0, ".txt");
-    const fs::path oj = trace_path(s.out_dir, sc.name, 0, ".json"), ot = trace_path(s.out_dir, sc.name, 0, ".txt");
+    const fs::path jf = trace_path(s.results_dir, sc.run_name(), 0, ".json"), tf = trace_path(s.results_dir, sc.run_name(), 0, ".txt");
+    const fs::path oj = trace_path(s.out_dir, sc.run_name(), 0, ".json"), ot = trace_path(s.out_dir, sc.run_name(), 0, ".txt");
     const std::string json = trace_to_text(found);
     const std::string txt = render_timeline(found);
     rec.trace_file = display(jf);
@@ -323,11 +330,19 @@ const char* tool_version() { return MMCHECK_VERSION; }
 
 int cmd_list(const Settings& s, const std::string& tag) {
     const auto scenarios = load_all(s, {}, tag);
+    // One expectation, or one per memory model the scenario names ("rc11: safe; lkmm: ...").
+    const auto expect_of = [&s](const Scenario& sc) {
+        if (s.model || sc.models.size() <= 1) return expectation_text(sc.expect);
+        std::string t;
+        for (const auto& m : sc.models)
+            t += (t.empty() ? "" : "; ") + std::string(memory_model_name(m.model)) + ": " + expectation_text(m.expect);
+        return t;
+    };
     if (s.format == Format::Json) {
         ordered_json list = ordered_json::array();
         for (const auto& sc : scenarios)
             list.push_back(ordered_json{{"name", sc.name}, {"model", sc.model}, {"variant", sc.variant},
-                                        {"expect", expectation_text(sc.expect)}, {"tags", sc.tags},
+                                        {"expect", expect_of(sc)}, {"tags", sc.tags},
                                         {"description", sc.description}});
         std::cout << ordered_json{{"scenarios", list}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         return exit_code::kOk;
@@ -335,25 +350,35 @@ int cmd_list(const Settings& s, const std::string& tag) {
     std::size_t nw = 4, ew = 6;
     for (const auto& sc : scenarios) {
         nw = std::max(nw, sc.name.size());
-        ew = std::max(ew, expectation_text(sc.expect).size());
+        ew = std::max(ew, expect_of(sc).size());
     }
     const auto pad = [](std::string x, std::size_t w) { return x.size() < w ? x + std::string(w - x.size(), ' ') : x; };
     if (!s.quiet) std::cout << pad("NAME", nw) << "  " << pad("EXPECT", ew) << "  DESCRIPTION\n";
     for (const auto& sc : scenarios)
-        std::cout << pad(sc.name, nw) << "  " << pad(expectation_text(sc.expect), ew) << "  " << sc.description << '\n';
+        std::cout << pad(sc.name, nw) << "  " << pad(expect_of(sc), ew) << "  " << sc.description << '\n';
     return exit_code::kOk;
 }
 
-int cmd_run(const Settings& s, const std::vector<std::string>& names) {
-    const auto scenarios = load_all(s, names, "");
+int cmd_run(const Settings& s, const std::vector<std::string>& names) { return run_scenarios(s, load_all(s, names, "")); }
+
+int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios) {
     // Never results/: only check --bless writes the committed counterexamples.
     ensure_output_dir(s.out_dir);
+    remove_stale_temporaries(s.out_dir);
     int code = exit_code::kOk;
     ordered_json doc{{"schema", "mmcheck.run/1"}, {"tool", {{"name", "mmcheck"}, {"version", tool_version()}}}};
     ordered_json runs = ordered_json::array();
+    std::size_t finished = 0;
+    ExploreStats so_far;
     for (const auto& sc : scenarios) {
+        if (interrupted_exit_code() != 0) break;
         Progress progress(sc.name, !s.quiet);
         const ScenarioRun run = run_scenario(sc, s, &progress);
+        ++finished;
+        so_far.complete += run.result.stats.complete;
+        so_far.blocked += run.result.stats.blocked;
+        so_far.events += run.result.stats.events;
+        so_far.seconds += run.result.stats.seconds;
         progress.finish(run.result, verdict_name(run.result.verdict));
         const ExploreResult& r = run.result;
         if (r.verdict == Verdict::Violation) code = exit_code::kViolation;
@@ -361,7 +386,7 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) {
 
         std::vector<std::string> files;
         for (std::size_t k = 0; k < run.traces.size(); ++k) {
-            const fs::path jf = trace_path(s.out_dir, sc.name, k, ".json"), tf = trace_path(s.out_dir, sc.name, k, ".txt");
+            const fs::path jf = trace_path(s.out_dir, sc.run_name(), k, ".json"), tf = trace_path(s.out_dir, sc.run_name(), k, ".txt");
             write_trace_files(jf, tf, trace_to_text(run.traces[k]), render_timeline(run.traces[k]));
             files.push_back(display(jf));
         }
@@ -390,12 +415,20 @@ int cmd_run(const Settings& s, const std::vector<std::string>& names) {
             std::cout << ", exhaustive";
         std::cout << '\n';
         if (!run.judgement.detail.empty()) std::cout << "note:     " << run.judgement.detail << '\n';
+        if (!r.limit_detail.empty()) std::cout << "limit:    " << r.limit_detail << '\n';
         print_outcomes(run.judgement);
         for (std::size_t k = 0; k < run.traces.size(); ++k) {
             std::cout << '\n' << render_timeline(run.traces[k]) << '\n';
             std::cout << "counterexample: " << files[k] << "  (replay: mmcheck replay " << files[k] << ")\n";
         }
         std::cout << '\n';
+    }
+    if (const int sig = interrupted_exit_code(); sig != 0) {
+        code = sig;
+        // The statistics so far, and which scenarios never finished.
+        std::cerr << "mmcheck: run: interrupted; " << finished << " of " << scenarios.size() << " scenarios finished, "
+                  << stats_text(ExecutionCounts{so_far.complete, so_far.blocked, 0}, so_far) << '\n';
+        if (s.format == Format::Json) doc["interrupted"] = true;
     }
     if (s.format == Format::Json) {
         doc["runs"] = runs;
@@ -446,8 +479,18 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     if (!tag.empty() && !names.empty()) {
         std::erase_if(scenarios, [&](const Scenario& sc) { return !sc.has_tag(tag); });
     }
+    // Each scenario runs under every memory model it names (one run with --model).
+    if (!s.model) {
+        std::vector<Scenario> runs;
+        for (const auto& sc : scenarios)
+            for (const auto& m : sc.models) runs.push_back(sc.under(m.model));
+        scenarios = std::move(runs);
+    }
     if (opts.bless) ensure_writable(s.results_dir);
     ensure_output_dir(s.out_dir);
+    // Temporaries of a run killed before it could rename them (SIGKILL, a full disk).
+    remove_stale_temporaries(s.results_dir);
+    remove_stale_temporaries(s.out_dir);
     for (const std::string* f : {&opts.junit_file, &opts.sarif_file, &opts.summary_md_file}) {
         if (f->empty()) continue;
         const fs::path jp(*f);
@@ -461,12 +504,13 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     std::mutex mu;
     std::condition_variable cv;
     std::atomic<std::size_t> next{0};
+    std::exception_ptr write_failure;  // the first file a worker could not write
 
     // Lines come out in scenario order whatever order the workers finish in (determinism).
     std::size_t printed = 0;
     std::size_t pass = 0, mismatch = 0, inconclusive = 0, errors = 0;
     std::size_t nw = 0;
-    for (const auto& sc : scenarios) nw = std::max(nw, sc.name.size());
+    for (const auto& sc : scenarios) nw = std::max(nw, sc.run_name().size());
     const auto print_ready = [&] {
         std::unique_lock<std::mutex> lock(mu);
         while (printed < n && done[printed]) {
@@ -506,9 +550,24 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
         for (std::size_t i = next++; i < n; i = next++) {
             const Scenario& sc = scenarios[i];
             CheckRecord rec;
-            rec.scenario = sc.name;
+            rec.scenario = sc.run_name();
             rec.expected = expectation_text(sc.expect);
             rec.scenario_file = display(sc.file);
+            if (interrupted_exit_code() != 0) {
+                // Never started: an unfinished scenario in every report, not a silent gap.
+                rec.judgement.status = CheckStatus::Inconclusive;
+                rec.judgement.actual = "not run";
+                rec.judgement.detail = "interrupted before it started";
+                rec.limit_hit = "interrupted";
+                {
+                    const std::lock_guard<std::mutex> lock(mu);
+                    records[i] = std::move(rec);
+                    done[i] = true;
+                }
+                cv.notify_all();
+                if (nworkers == 1) print_ready();
+                continue;
+            }
             // One scenario's internal error is that scenario's result, not the end of the
             // report: the others still run and CI still gets JUnit, SARIF and summary.json.
             try {
@@ -520,10 +579,18 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
                 rec.violating = execution_counts(run.result).violating;
                 rec.exhaustive = run.result.exhaustive;
                 rec.limit_hit = run.result.limit_hit;
+                if (run.result.limit_hit == "interrupted") rec.judgement.detail = "interrupted";
+                else if (!run.result.limit_detail.empty()) rec.judgement.detail = run.result.limit_detail;
                 if (!run.traces.empty()) {
                     rec.counterexample = std::make_shared<const Trace>(run.traces.front());
                     judge_golden(sc, s, opts, run.traces.front(), rec);
                 }
+            } catch (const InputError& e) {
+                // A file that cannot be written (full disk, file-size limit): not this
+                // scenario's verdict and not a bug, but the whole run's bad input (exit 2).
+                rec.error = e.what();
+                const std::lock_guard<std::mutex> lock(mu);
+                if (!write_failure) write_failure = std::current_exception();
             } catch (const std::exception& e) {
                 rec.error = e.what();
                 if (rec.error.empty()) rec.error = "unknown error";
@@ -556,9 +623,16 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
         }
     }
     for (auto& w : workers) w.join();
+    if (write_failure) std::rethrow_exception(write_failure);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_file_atomically(s.out_dir / "summary.json", summary_json(records, seconds, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    {
+        ordered_json summary = summary_json(records, seconds, tool_version());
+        // Interrupted: the scenarios it cut or never started are inconclusive entries
+        // (limit_hit "interrupted"), and the whole report says so.
+        if (interrupted_exit_code() != 0) summary["interrupted"] = true;
+        write_file_atomically(s.out_dir / "summary.json", summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    }
     if (!opts.junit_file.empty()) write_report_file(opts.junit_file, render_junit(records, seconds));
     if (!opts.sarif_file.empty())
         write_report_file(opts.sarif_file, render_sarif(records, tool_version()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
@@ -582,19 +656,22 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
     if (opts.github) (s.format == Format::Json ? std::cerr : std::cout) << render_github_annotations(records) << std::flush;
 
     // The worst outcome decides: an internal error, then a mismatch, then an inconclusive run.
-    const int code = errors > 0 ? exit_code::kInternal
+    const int interrupted = interrupted_exit_code();
+    const int code = interrupted != 0 ? interrupted
+                     : errors > 0 ? exit_code::kInternal
                      : mismatch > 0 ? exit_code::kViolation
                      : inconclusive > 0 ? exit_code::kInconclusive
                                         : exit_code::kOk;
     if (s.format == Format::Json) {
         ordered_json doc = summary_json(records, seconds, tool_version());
+        if (interrupted != 0) doc["interrupted"] = true;
         doc["exit_code"] = code;
         std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else {
         std::cout << "check: " << n << " scenarios: " << pass << " pass, " << mismatch << " mismatch, " << inconclusive
                   << " inconclusive" << (errors > 0 ? ", " + std::to_string(errors) + " error" : std::string()) << '\n';
     }
-    if (!s.quiet) {
+    if (!s.quiet || interrupted != 0) {
         ExploreStats total;
         ExecutionCounts counts;
         for (const auto& r : records) {
@@ -605,7 +682,8 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
         }
         total.seconds = seconds;
         std::cerr << "mmcheck: check: "
-                  << (code == 0 ? "ok" : code == exit_code::kInternal ? "error" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
+                  << (interrupted != 0 ? "interrupted"
+                      : code == 0 ? "ok" : code == exit_code::kInternal ? "error" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
                   << "; " << n << " scenarios, " << stats_text(counts, total) << '\n';
     }
     return code;
@@ -615,7 +693,7 @@ int cmd_replay(const Settings& s, const std::string& file) {
     const Trace t = trace_from_json(read_text_file(file), file);
     const ModelRegistry& reg = ModelRegistry::instance();
     const ModelInfo* info = reg.find(t.model);
-    if (info == nullptr) throw InputError(file + ": field 'model': unknown model \"" + t.model + "\", it is not registered in this mmcheck");
+    if (info == nullptr) throw InputError(file + ": field 'model': unknown model \"" + t.model + "\", it is not registered in this mmcheck (a model file of your own: add --model-source FILE.cpp)");
     if (info->find_variant(t.variant) == nullptr)
         throw InputError(file + ": field 'variant': model \"" + t.model + "\" has no variant \"" + t.variant + "\"");
     for (const auto& [k, v] : t.params) {
@@ -634,7 +712,7 @@ int cmd_replay(const Settings& s, const std::string& file) {
 
     // Notes that explain a failed replay: the scenario or the tool changed since the trace.
     std::vector<std::string> notes;
-    if (!t.scenario.empty()) {
+    if (!t.scenario.empty() && !s.scenarios_dir.empty()) {
         try {
             const Scenario sc = load_scenario(s.scenarios_dir, t.scenario, reg);
             if (sc.hash != t.scenario_hash) notes.push_back("scenario " + t.scenario + " changed since the trace was written");

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace mmcheck {
+struct Scenario;
+}
+
 namespace mmcheck::cli {
 
 /// The version written into traces and printed by --version.
@@ -15,6 +19,8 @@ const char* tool_version();
 
 int cmd_list(const Settings& s, const std::string& tag);
 int cmd_run(const Settings& s, const std::vector<std::string>& names);
+/// `run` on scenarios already loaded (cmd_run, and `run FILE.cpp`'s scenarios made up in place).
+int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios);
 int cmd_check(const Settings& s, const std::vector<std::string>& names, const std::string& tag,
               const std::string& junit_file, unsigned jobs, bool bless);
 

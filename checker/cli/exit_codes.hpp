@@ -17,5 +17,7 @@ inline constexpr int kInconclusive = 5;
 inline constexpr int kInternal = 6;
 /// A violation was found, or a verdict differs from its scenario's expectation.
 inline constexpr int kViolation = 10;
+/// Interrupted by signal S (SIGINT, SIGTERM): 128 + S, the shell's convention (130, 143).
+inline constexpr int kInterruptedBase = 128;
 
 }  // namespace mmcheck::exit_code

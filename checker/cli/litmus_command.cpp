@@ -2,6 +2,7 @@
 #include "litmus_command.hpp"
 
 #include "exit_codes.hpp"
+#include "numeric_option.hpp"
 #include "litmus/format.hpp"
 #include "litmus/parser.hpp"
 #include "litmus/run.hpp"
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace mmcheck::cli {
 namespace {
@@ -63,15 +65,25 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
         try {
             auto test = std::make_shared<const litmus::LitmusTest>(litmus::load_litmus_file(f, model));
             const litmus::LitmusResult r = litmus::run_litmus(test, ro);
+            if (!r.errors.empty()) {
+                // The test fails at run time: bad input, one line, and no verdict.
+                err << r.errors.front() << '\n';
+                rejected = true;
+                continue;
+            }
             if (options.format == "json") {
-                out << litmus::format_json(r).dump() << '\n';
+                // Invalid UTF-8 in a name is replaced rather than aborting the dump.
+                out << litmus::format_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             } else {
                 if (!first) out << '\n';
                 out << litmus::format_text(r);
             }
             out.flush();
             first = false;
-            violation = violation || r.differs_from_result_line() || !r.violations.empty();
+            // The event bound (a livelock "violation") is a limit, not a property: inconclusive.
+            const bool real = std::any_of(r.violations.begin(), r.violations.end(),
+                                          [](const std::string& v) { return v.rfind("livelock:", 0) != 0; });
+            violation = violation || r.differs_from_result_line() || real;
             bounded = bounded || !r.exhaustive;
         } catch (const litmus::LitmusError& e) {
             err << e.what() << '\n';
@@ -94,12 +106,19 @@ void add_litmus_subcommand(CLI::App& app, int& exit_code) {
     sub->add_option("paths", opts->paths, "Litmus files, or directories holding *.litmus files")->required();
     sub->add_option("--format", opts->format, "Output: text (herd7 style) or json (one object per line and test)")
         ->check(CLI::IsMember({"text", "json"}));
-    sub->add_option("--max-executions", opts->max_executions, "Stop each test after this many executions (0: no limit)");
-    sub->add_option("--time-limit", opts->time_limit, "Stop each test after this many seconds (0: no limit)");
+    // Numbers as text, range-checked like every other verb's (numeric_option.hpp): exit 2.
+    auto max_text = std::make_shared<std::optional<std::string>>();
+    auto time_text = std::make_shared<std::optional<std::string>>();
+    sub->add_option("--max-executions", *max_text, "Stop each test after this many executions (0: no limit)")->type_name("N");
+    sub->add_option("--time-limit", *time_text, "Stop each test after this many seconds (0: no limit)")->type_name("SECONDS");
     sub->add_option("--model", opts->model, "Memory model: rc11 or lkmm (default: LKMM for a test using kernel primitives, RC11 otherwise)")
         ->check(CLI::IsMember({"rc11", "lkmm"}))
         ->type_name("MODEL");
-    sub->callback([opts, &exit_code] { exit_code = run_litmus_command(*opts, std::cout, std::cerr); });
+    sub->callback([opts, max_text, time_text, &exit_code] {
+        if (*max_text) opts->max_executions = parse_count("--max-executions", **max_text, 0, 1'000'000'000'000'000'000ULL);
+        if (*time_text) opts->time_limit = parse_seconds("--time-limit", **time_text);
+        exit_code = run_litmus_command(*opts, std::cout, std::cerr);
+    });
 }
 
 }  // namespace mmcheck::cli

@@ -6,29 +6,78 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "litmus_command.hpp"
+#include "model_source.hpp"
+#include "models_command.hpp"
+#include "numeric_option.hpp"
 #include "output_dir.hpp"
+#include "project_root.hpp"
 #include "settings.hpp"
+#include "signals.hpp"
 
+#include "report/file_io.hpp"
 #include "report/scenario.hpp"
+#include "report/text_escape.hpp"
+#include "runtime/runtime.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
-
-#ifndef MMCHECK_SOURCE_DIR
-#define MMCHECK_SOURCE_DIR ""
-#endif
 
 namespace {
 
 using namespace mmcheck;
 using namespace mmcheck::cli;
 
+/// Standard output with control characters made visible (\x1b), newlines and tabs kept: a
+/// model, thread, location or property name with an escape sequence in it is printed, never
+/// obeyed by the terminal. Every verb's text, timelines and --format output go through it
+/// (JSON escapes control characters itself).
+class EscapingBuf : public std::streambuf {
+public:
+    explicit EscapingBuf(std::streambuf* out) : out_(out) {}
+
+protected:
+    int_type overflow(int_type ch) override {
+        if (traits_type::eq_int_type(ch, traits_type::eof())) return traits_type::not_eof(ch);
+        const char c = traits_type::to_char_type(ch);
+        return put(c) ? ch : traits_type::eof();
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        std::streamsize i = 0;
+        while (i < n) {
+            // Runs of ordinary bytes in one call.
+            std::streamsize j = i;
+            while (j < n && !special(s[j])) ++j;
+            if (j > i && out_->sputn(s + i, j - i) != j - i) return i;
+            if (j < n && !put(s[j])) return j;
+            i = j < n ? j + 1 : j;
+        }
+        return n;
+    }
+    int sync() override { return out_->pubsync(); }
+
+private:
+    static bool special(char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+    }
+    bool put(char c) {
+        if (!special(c)) return out_->sputc(c) != traits_type::eof();
+        const std::string e = escape_for_message(std::string_view(&c, 1));
+        return out_->sputn(e.data(), static_cast<std::streamsize>(e.size())) == static_cast<std::streamsize>(e.size());
+    }
+    std::streambuf* out_;
+};
+
 /// Raw option values as parsed; turned into Settings once the environment is read.
 struct RawOptions {
-    std::optional<std::uint64_t> max_executions;
-    std::optional<double> time_limit;
+    // Numbers are kept as text and range-checked in resolve() (numeric_option.hpp): CLI11's
+    // own conversion wraps "-1" to 2^64-1 and accepts "nan".
+    std::optional<std::string> max_executions;
+    std::optional<std::string> time_limit;
+    std::optional<std::string> stack_size;
     bool all_violations = false;
     std::string model;  ///< --model; empty: not given
     std::string format = "text";
@@ -36,6 +85,8 @@ struct RawOptions {
     std::string results_dir;
     std::string scenarios_dir;
     std::string out_dir;
+    std::string root_dir;                    ///< --root
+    std::vector<std::string> model_sources;  ///< --model-source FILE.cpp (model_source.hpp)
 };
 
 /// The options shared by every command that explores.
@@ -44,9 +95,12 @@ void add_run_options(CLI::App* cmd, RawOptions& o) {
                     "Stop after N executions (0: no limit); overrides the scenario and $MMCHECK_MAX_EXECUTIONS")
         ->type_name("N");
     cmd->add_option("--time-limit", o.time_limit,
-                    "Stop after SECONDS (0: no limit); overrides the scenario and $MMCHECK_TIME_LIMIT")
-        ->type_name("SECONDS")
-        ->check(CLI::NonNegativeNumber);
+                    "Stop after SECONDS (0: no limit); overrides the scenario and $MMCHECK_TIME_LIMIT. "
+                    "Model code that never returns to the checker is stopped one second after it (exit 5)")
+        ->type_name("SECONDS");
+    cmd->add_option("--stack-size", o.stack_size,
+                    "Stack of each model thread, e.g. 1M (default 256K, 64K..1G); a thread that needs more ends the run inconclusive (exit 5)")
+        ->type_name("BYTES");
     cmd->add_flag("--all-violations", o.all_violations, "Report every violation (default: stop at the first)");
 }
 
@@ -68,55 +122,56 @@ void add_output_options(CLI::App* cmd, RawOptions& o, bool results) {
             ->type_name("DIR");
         add_out_option(cmd, o.out_dir);
     }
-    cmd->add_option("--scenarios", o.scenarios_dir, "Scenario directory (default: $MMCHECK_SCENARIOS, ./scenarios or the source tree's)")
+    cmd->add_option("--scenarios", o.scenarios_dir, "Scenario directory (default: $MMCHECK_SCENARIOS, else scenarios/ in the project)")
+        ->type_name("DIR");
+    cmd->add_option("--root", o.root_dir, "The project: the folder holding scenarios/ and results/ (default: the nearest "
+                                          "folder with a scenarios/ from the current directory upward)")
         ->type_name("DIR");
 }
 
-template <class T>
-std::optional<T> env_number(const char* name) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const std::string s(v);
-        if constexpr (std::is_same_v<T, double>) {
-            const double d = std::stod(s, &used);
-            if (used == s.size() && d >= 0) return d;
-        } else {
-            if (!s.empty() && s[0] != '-') {
-                const unsigned long long n = std::stoull(s, &used);
-                if (used == s.size()) return static_cast<T>(n);
-            }
-        }
-    } catch (const std::exception&) {
-    }
-    throw UsageError(std::string("environment variable ") + name + "='" + v + "' is not a non-negative number");
+/// --model-source FILE.cpp: models compiled and loaded before the command runs.
+void add_model_source_option(CLI::App* cmd, RawOptions& o) {
+    cmd->add_option("--model-source", o.model_sources,
+                    "Also load the models of this C++ file, compiled like `mmcheck run FILE.cpp` (repeatable)")
+        ->type_name("FILE.cpp");
 }
 
-Settings resolve(const RawOptions& o) {
+constexpr std::uint64_t kMaxCount = 1'000'000'000'000'000'000ULL;  // 10^18: far beyond any run
+
+/// `need_scenarios`: the command reads scenarios/, so a missing one is bad input (exit 2).
+Settings resolve(const RawOptions& o, bool need_scenarios = true) {
     Settings s;
     // Precedence: command line, then environment (so CI can set limits without editing
     // scenario files), then the scenario's own limits.
-    s.max_executions = o.max_executions ? o.max_executions : env_number<std::uint64_t>("MMCHECK_MAX_EXECUTIONS");
-    s.time_limit = o.time_limit ? o.time_limit : env_number<double>("MMCHECK_TIME_LIMIT");
+    if (o.max_executions) s.max_executions = parse_count("--max-executions", *o.max_executions, 0, kMaxCount);
+    else if (auto e = env_text("MMCHECK_MAX_EXECUTIONS")) s.max_executions = parse_count("environment variable MMCHECK_MAX_EXECUTIONS", *e, 0, kMaxCount);
+    if (o.time_limit) s.time_limit = parse_seconds("--time-limit", *o.time_limit);
+    else if (auto e = env_text("MMCHECK_TIME_LIMIT")) s.time_limit = parse_seconds("environment variable MMCHECK_TIME_LIMIT", *e);
+    if (o.stack_size)
+        s.stack_size = parse_bytes("--stack-size", *o.stack_size, Runtime::kMinStackSize, Runtime::kMaxStackSize);
     s.all_violations = o.all_violations;
     if (!o.model.empty()) s.model = parse_memory_model(o.model);
     s.format = o.format == "json" ? Format::Json : Format::Text;
     s.quiet = o.quiet;
-    std::error_code ec;
-    if (!o.scenarios_dir.empty()) {
-        s.scenarios_dir = o.scenarios_dir;
-    } else if (const char* env = std::getenv("MMCHECK_SCENARIOS"); env != nullptr && *env != '\0') {
-        s.scenarios_dir = env;
-    } else if (std::filesystem::is_directory("scenarios", ec)) {
-        s.scenarios_dir = "scenarios";
-    } else {
-        s.scenarios_dir = std::filesystem::path(MMCHECK_SOURCE_DIR) / "scenarios";
-    }
-    s.results_dir = o.results_dir.empty() ? s.scenarios_dir.parent_path() / "results" : std::filesystem::path(o.results_dir);
-    if (s.results_dir.empty()) s.results_dir = "results";
-    s.source_root = MMCHECK_SOURCE_DIR;
-    s.out_dir = resolve_output_dir(o.out_dir);
+    // The project is found from the current directory (project_root.hpp), never from the
+    // source tree this mmcheck was built in.
+    const ProjectPaths project = find_project(o.root_dir, o.scenarios_dir);
+    if (need_scenarios && project.scenarios.empty()) throw InputError(project.not_found);
+    s.scenarios_dir = project.scenarios;
+    if (!o.results_dir.empty()) s.results_dir = o.results_dir;
+    else if (!project.scenarios.empty()) s.results_dir = project.scenarios.parent_path() / "results";
+    if (s.results_dir.empty() && !project.scenarios.empty()) s.results_dir = "results";
+    s.source_root = project.root.string();
+    s.out_dir = resolve_output_dir(o.out_dir, project.root);
+    for (const auto& f : o.model_sources) load_model_source(f, o.quiet);
+    return s;
+}
+
+/// `models` needs no project: only the format and the model files to load.
+Settings resolve_models(const RawOptions& o) {
+    Settings s;
+    s.format = o.format == "json" ? Format::Json : Format::Text;
+    for (const auto& f : o.model_sources) load_model_source(f, o.quiet);
     return s;
 }
 
@@ -125,16 +180,27 @@ Settings resolve(const RawOptions& o) {
 int main(int argc, char** argv) {
     CLI::App app{"mmcheck: exhaustive model checking of Linux memory-management protocols under RC11.\n"
                  "Exit codes: 0 as expected, 10 violation or mismatch, 5 inconclusive (limit hit),\n"
-                 "1 usage error, 2 bad input, 6 internal error.",
+                 "1 usage error, 2 bad input, 6 internal error, 128+N interrupted by signal N (130 SIGINT, 143 SIGTERM).",
                  "mmcheck"};
     app.set_version_flag("--version", std::string("mmcheck ") + tool_version());
     app.require_subcommand(1);
     app.fallthrough(false);
 
+    install_signal_handlers();
+    EscapingBuf escaping(std::cout.rdbuf());
+    std::streambuf* const plain_stdout = std::cout.rdbuf(&escaping);
+    struct RestoreStdout {
+        std::streambuf* buf;
+        ~RestoreStdout() {
+            std::cout.flush();
+            std::cout.rdbuf(buf);
+        }
+    } restore{plain_stdout};
     RawOptions o;
     std::string tag, junit, file, explain_format = "text";
     std::vector<std::string> names;
-    unsigned jobs = 1;
+    std::string jobs_text = "1";
+    const auto jobs_value = [&jobs_text] { return static_cast<unsigned>(parse_count("--jobs", jobs_text, 1, 256)); };
     bool bless = false;
     bool explain_hb = false;
     CheckOptions check_opts;
@@ -144,14 +210,32 @@ int main(int argc, char** argv) {
     CLI::App* list = app.add_subcommand("list", "List scenarios with their expected verdict and description");
     list->add_option("--tag", tag, "Only scenarios with this tag")->type_name("TAG");
     add_output_options(list, o, false);
+    add_model_source_option(list, o);
     list->callback([&] { action = [&] { return cmd_list(resolve(o), tag); }; });
 
-    CLI::App* run = app.add_subcommand("run", "Explore scenarios; print verdict, statistics and counterexample timelines");
-    run->add_option("name", names, "Scenario names, e.g. litmus/mp-rlx (see mmcheck list)")->required()->type_name("NAME");
+    CLI::App* run = app.add_subcommand("run", "Explore scenarios, or the models of one C++ file; print verdict, statistics and counterexample timelines");
+    run->add_option("name", names, "Scenario names, e.g. litmus/mp-rlx (see mmcheck list), or one model file FILE.cpp")
+        ->required()
+        ->type_name("NAME|FILE.cpp");
+    std::string file_variant;
+    std::vector<std::string> file_params;
+    run->add_option("--variant", file_variant, "run FILE.cpp: the variant (default: each model's first)")->type_name("V");
+    run->add_option("--param", file_params, "run FILE.cpp: a parameter, NAME=INTEGER (repeatable)")->type_name("K=V");
     add_run_options(run, o);
     add_model_option(run, o);
     add_output_options(run, o, true);
-    run->callback([&] { action = [&] { return cmd_run(resolve(o), names); }; });
+    add_model_source_option(run, o);
+    run->callback([&] {
+        action = [&] {
+            if (std::any_of(names.begin(), names.end(), is_model_file)) {
+                if (names.size() != 1) throw UsageError("run: one model file at a time, and not together with scenario names");
+                return cmd_run_model_file(resolve(o, false), names[0], file_variant, file_params);
+            }
+            if (!file_variant.empty() || !file_params.empty())
+                throw UsageError("--variant and --param apply to `mmcheck run FILE.cpp` only (a scenario names its own)");
+            return cmd_run(resolve(o), names);
+        };
+    });
 
     CLI::App* check = app.add_subcommand("check", "Run scenarios and compare each verdict with its expectation (the CI gate)");
     auto* check_names = check->add_option("name", names, "Scenario names (default: all)")->type_name("NAME");
@@ -166,17 +250,18 @@ int main(int argc, char** argv) {
     check->add_option("--changed-since", check_opts.changed_since,
                       "Only scenarios whose model sources, headers, scenario or committed counterexample changed since git revision REV")
         ->type_name("REV");
-    check->add_option("--jobs,-j", jobs, "Scenarios run in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
+    check->add_option("--jobs,-j", jobs_text, "Scenarios run in parallel (1..256)")->type_name("N");
     auto* bless_opt = check->add_flag("--bless", bless, "Accept new and changed counterexamples: write results/NAME.json and .txt (the only command that writes results/)");
     add_run_options(check, o);
     add_model_option(check, o);
     add_output_options(check, o, true);
+    add_model_source_option(check, o);
     // Committed counterexamples are first-violation traces; --all-violations ones differ.
     bless_opt->excludes(check->get_option("--all-violations"));
     check->callback([&] {
         action = [&] {
             check_opts.junit_file = junit;
-            check_opts.jobs = jobs;
+            check_opts.jobs = jobs_value();
             check_opts.bless = bless;
             return cmd_check(resolve(o), names, tag, check_opts);
         };
@@ -186,7 +271,8 @@ int main(int argc, char** argv) {
     rep->add_option("file", file, "A trace written by run or check (results/NAME.json)")->required()->type_name("FILE");
     add_model_option(rep, o);
     add_output_options(rep, o, false);
-    rep->callback([&] { action = [&] { return cmd_replay(resolve(o), file); }; });
+    add_model_source_option(rep, o);
+    rep->callback([&] { action = [&] { return cmd_replay(resolve(o, false), file); }; });
 
     CLI::App* explain = app.add_subcommand("explain", "Render a saved trace as a timeline or a Graphviz graph");
     explain->add_option("file", file, "A trace (results/NAME.json)")->required()->type_name("FILE");
@@ -201,15 +287,33 @@ int main(int argc, char** argv) {
     CLI::App* aud = app.add_subcommand("audit", "For safe scenarios: which fences, orders and locks the proof needs (each weakened in turn)");
     auto* aud_names = aud->add_option("name", names, "Scenario names (default: every safe scenario)")->type_name("NAME");
     aud->add_option("--tag", tag, "Every safe scenario with this tag")->type_name("TAG")->excludes(aud_names);
-    double per_site = 60;
+    std::string per_site = "60";
     aud->add_option("--site-time-limit", per_site, "Seconds per weakened site (0: no limit); a site cut by it is inconclusive")
         ->type_name("SECONDS")
-        ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    aud->add_option("--jobs,-j", jobs, "Sites explored in parallel")->type_name("N")->check(CLI::Range(1u, 256u));
+    aud->add_option("--jobs,-j", jobs_text, "Sites explored in parallel (1..256)")->type_name("N");
     add_run_options(aud, o);
+    add_model_option(aud, o);
     add_output_options(aud, o, true);
-    aud->callback([&] { action = [&] { return cmd_audit(resolve(o), names, tag, per_site, jobs); }; });
+    add_model_source_option(aud, o);
+    aud->callback([&] {
+        action = [&] { return cmd_audit(resolve(o), names, tag, parse_seconds("--site-time-limit", per_site), jobs_value()); };
+    });
+
+    CLI::App* models = app.add_subcommand("models", "List every registered model with its variants and parameters");
+    models->add_option("--format", o.format, "Output on stdout: text, or json (exactly one JSON document)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    add_model_source_option(models, o);
+    models->callback([&] { action = [&] { return cmd_models(resolve_models(o)); }; });
+
+    CLI::App* create = app.add_subcommand("new", "Write a model skeleton models/NAME.cpp and a scenario scenarios/NAME/correct.json");
+    std::string new_name;
+    create->add_option("name", new_name, "The model's name: lower case letters, digits and _")->required()->type_name("NAME");
+    create->add_option("--root", o.root_dir, "The project to write into (default: the nearest folder with a scenarios/ "
+                                             "from the current directory upward, else the current directory)")
+        ->type_name("DIR");
+    create->callback([&] { action = [&] { return cmd_new(o.root_dir, new_name); }; });
 
     add_litmus_subcommand(app, exit_code);
 
@@ -223,14 +327,14 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
     } catch (const CLI::ParseError& e) {
         // CLI11's own codes (100-127) all mean "usage error" to a caller.
-        std::cerr << "mmcheck: " << e.what() << " (see mmcheck --help)\n";
+        std::cerr << "mmcheck: " << escape_for_message(e.what()) << " (see mmcheck --help)\n";
         return exit_code::kUsage;
     } catch (const mmcheck::InputError& e) {
         // A subcommand registered by another front end may run its work inside parse().
-        std::cerr << "mmcheck: " << e.what() << '\n';
+        std::cerr << "mmcheck: " << escape_for_message(e.what()) << '\n';
         return exit_code::kBadInput;
     } catch (const std::exception& e) {
-        std::cerr << "mmcheck: internal error: " << e.what() << '\n';
+        std::cerr << "mmcheck: internal error: " << escape_for_message(e.what()) << '\n';
         return exit_code::kInternal;
     }
     if (!action) return exit_code;  // a subcommand that did its work in its own callback
@@ -238,13 +342,13 @@ int main(int argc, char** argv) {
     try {
         return action();
     } catch (const UsageError& e) {
-        std::cerr << "mmcheck: " << e.what() << '\n';
+        std::cerr << "mmcheck: " << escape_for_message(e.what()) << '\n';
         return exit_code::kUsage;
     } catch (const InputError& e) {
-        std::cerr << "mmcheck: " << e.what() << '\n';
+        std::cerr << "mmcheck: " << escape_for_message(e.what()) << '\n';
         return exit_code::kBadInput;
     } catch (const std::exception& e) {
-        std::cerr << "mmcheck: internal error: " << e.what() << '\n';
+        std::cerr << "mmcheck: internal error: " << escape_for_message(e.what()) << '\n';
         return exit_code::kInternal;
     }
 }

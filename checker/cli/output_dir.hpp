@@ -17,9 +17,9 @@ namespace mmcheck::cli {
 /// Adds `--out DIR` to a subcommand; `value` receives the raw option.
 void add_out_option(CLI::App* cmd, std::string& value);
 
-/// The output folder: `option` when given, else $MMCHECK_OUT, else `mmcheck-out` in the build
-/// directory this mmcheck was built in (when it still exists), else $TMPDIR/mmcheck-out-<uid>.
-std::filesystem::path resolve_output_dir(const std::string& option);
+/// The output folder: `option` when given, else $MMCHECK_OUT, else build/mmcheck-out in the
+/// project (project_root.hpp) when build/ exists and is writable, else $TMPDIR/mmcheck-out-<uid>.
+std::filesystem::path resolve_output_dir(const std::string& option, const std::filesystem::path& project_root = {});
 
 /// Creates `dir` and checks that a file can be written there (before a long exploration);
 /// throws InputError naming the folder otherwise.

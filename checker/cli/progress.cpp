@@ -2,6 +2,8 @@
 /// \file Progress lines.
 #include "progress.hpp"
 
+#include "report/text_escape.hpp"
+
 #include <iostream>
 
 #include <unistd.h>
@@ -17,7 +19,7 @@ constexpr double kPlainEvery = 5.0;
 }  // namespace
 
 Progress::Progress(std::string name, bool enabled)
-    : name_(std::move(name)), enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
+    : name_(escape_for_message(name)), enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
 
 void Progress::update(const ExploreStats& s) {
     if (!enabled_ || s.seconds < kQuietStart) return;

@@ -22,6 +22,7 @@ struct UsageError : std::runtime_error {
 struct Settings {
     std::optional<std::uint64_t> max_executions;  ///< overrides the scenario's limit
     std::optional<double> time_limit;             ///< seconds; overrides the scenario's limit
+    std::optional<std::size_t> stack_size;        ///< bytes per model thread (--stack-size)
     bool all_violations = false;
     /// --model: the memory model, overriding the scenario's (and a trace's, for replay).
     std::optional<MemoryModelKind> model;

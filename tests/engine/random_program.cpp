@@ -2,6 +2,7 @@
 #include "random_program.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace mmcheck::testing {
@@ -48,12 +49,20 @@ public:
 private:
     void run(std::size_t t) {
         long long last = 1;
+        std::optional<std::uint32_t> last_read;  // po index of the latest read (dependencies)
         const auto& ops = spec_->threads[t];
         for (std::size_t i = 0; i < ops.size(); ++i) {
             const RandomOp& op = ops[i];
             if (op.only_if_last_nonzero && last == 0) continue;
             const atomic<int>& x = locs_[static_cast<std::size_t>(op.loc)];
             long long r = -1;
+            if (op.kind != RandomOp::Fence && (op.tag != LkmmTag::Derived || (op.dep != RandomOp::None && last_read))) {
+                Dependencies d;
+                if (last_read && op.dep == RandomOp::Addr) d.addr.push_back(*last_read);
+                if (last_read && op.dep == RandomOp::Data) d.data.push_back(*last_read);
+                if (last_read && op.dep == RandomOp::Ctrl) d.ctrl.push_back(*last_read);
+                detail::current_context().annotate(LkmmAnnotation{op.tag, std::move(d)});
+            }
             switch (op.kind) {
                 case RandomOp::Load: r = x.load(op.order); break;
                 case RandomOp::Store: x.store(op.a, op.order); break;
@@ -69,7 +78,13 @@ private:
                     r = x.compare_exchange_weak(e, op.b, op.order, op.failure) ? 1 : 0;
                     break;
                 }
-                case RandomOp::Fence: fence(op.order); break;
+                case RandomOp::Fence:
+                    // The LKMM flavour's fences exist only under LKMM (smp_rmb, barrier, ...).
+                    if (op.tag != LkmmTag::Derived)
+                        detail::current_context().lkmm_fence(op.tag, std::nullopt, Dependencies{}, SourceRef{});
+                    else
+                        fence(op.order);
+                    break;
                 case RandomOp::PlainLoad: r = plain_[0].get(); break;
                 case RandomOp::PlainStore: plain_[0].set(op.a); break;
                 case RandomOp::Await: {
@@ -80,6 +95,8 @@ private:
             }
             regs_[t][i] = r;
             if (r != -1) last = r;
+            if (op.kind != RandomOp::Fence && op.kind != RandomOp::Store && op.kind != RandomOp::PlainStore)
+                last_read = detail::current_context().last_read();
         }
     }
 
@@ -100,6 +117,8 @@ std::string RandomSpec::describe() const {
         for (const auto& op : threads[t]) {
             static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await", "pld", "pst"};
             os << ' ' << (op.only_if_last_nonzero ? "?" : "") << names[op.kind] << '.' << order_name(op.order);
+            if (op.tag != LkmmTag::Derived) os << '[' << static_cast<int>(op.tag) << ']';
+            if (op.dep != RandomOp::None) os << "{" << "-adc"[op.dep] << '}';
             if (op.kind == RandomOp::Cas || op.kind == RandomOp::CasWeak) os << '/' << order_name(op.failure);
             if (op.kind != RandomOp::Fence) os << "(x" << op.loc << ',' << op.a << ',' << op.b << ')';
         }
@@ -163,6 +182,91 @@ RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max
     }
     for (auto& th : s.threads)
         if (th.empty()) th.push_back(RandomOp{RandomOp::Store, 0, std::memory_order_relaxed, std::memory_order_relaxed, 1, 1, false});
+    return s;
+}
+
+RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
+    std::mt19937 rng(seed);
+    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    RandomSpec s;
+    s.locations = pick(1, 3);
+    const int nthreads = pick(2, max_threads);
+    const int budget = pick(nthreads, std::max(nthreads, std::min(nthreads * max_ops, max_total)));
+    s.threads.resize(static_cast<std::size_t>(nthreads));
+    const std::memory_order rlx = std::memory_order_relaxed;
+    for (int i = 0; i < budget; ++i) {
+        auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
+        if (static_cast<int>(th.size()) >= max_ops) continue;
+        RandomOp op;
+        const int k = pick(0, 99);
+        op.kind = k < 32 ? RandomOp::Load
+                  : k < 62 ? RandomOp::Store
+                  : k < 69 ? RandomOp::FetchAdd
+                  : k < 74 ? RandomOp::Exchange
+                  : k < 80 ? RandomOp::Cas
+                  : k < 91 ? RandomOp::Fence
+                  : k < 94 ? RandomOp::Await
+                  : k < 97 ? RandomOp::PlainLoad
+                           : RandomOp::PlainStore;
+        op.loc = pick(0, s.locations - 1);
+        op.a = pick(0, 2);
+        op.b = pick(1, 2);
+        op.order = rlx;
+        op.failure = rlx;
+        switch (op.kind) {
+            case RandomOp::Load:
+            case RandomOp::Await: {
+                static const LkmmTag t[] = {LkmmTag::Once, LkmmTag::Once, LkmmTag::Acquire};
+                op.tag = t[pick(0, 2)];
+                if (op.tag == LkmmTag::Acquire) op.order = std::memory_order_acquire;
+                break;
+            }
+            case RandomOp::Store: {
+                static const LkmmTag t[] = {LkmmTag::Once, LkmmTag::Once, LkmmTag::Release};
+                op.tag = t[pick(0, 2)];
+                if (op.tag == LkmmTag::Release) op.order = std::memory_order_release;
+                op.a = pick(1, 2);
+                break;
+            }
+            case RandomOp::PlainStore: op.a = pick(1, 2); break;
+            case RandomOp::PlainLoad: break;
+            case RandomOp::Fence: {
+                static const LkmmTag t[] = {LkmmTag::FenceMb, LkmmTag::Wmb, LkmmTag::Rmb, LkmmTag::BeforeAtomic,
+                                            LkmmTag::AfterAtomic, LkmmTag::Barrier};
+                op.tag = t[pick(0, 5)];
+                op.order = std::memory_order_seq_cst;
+                break;
+            }
+            default: {
+                static const LkmmTag t[] = {LkmmTag::Once, LkmmTag::Acquire, LkmmTag::Release, LkmmTag::Mb,
+                                            LkmmTag::Noreturn};
+                op.tag = t[pick(0, op.kind == RandomOp::FetchAdd ? 4 : 3)];
+                op.order = op.tag == LkmmTag::Mb ? std::memory_order_seq_cst
+                           : op.tag == LkmmTag::Acquire ? std::memory_order_acquire
+                           : op.tag == LkmmTag::Release ? std::memory_order_release
+                                                         : rlx;
+                if (op.kind == RandomOp::FetchAdd || op.kind == RandomOp::Exchange) op.a = pick(1, 2);
+            }
+        }
+        // Dependencies on the thread's latest read: address, data (stores and RMWs), control.
+        if (op.kind != RandomOp::Fence && pick(0, 2) == 0) {
+            const int d = pick(0, 2);
+            op.dep = d == 0 ? RandomOp::Addr : d == 1 ? RandomOp::Data : RandomOp::Ctrl;
+            if (op.dep == RandomOp::Data && (op.kind == RandomOp::Load || op.kind == RandomOp::Await ||
+                                             op.kind == RandomOp::PlainLoad))
+                op.dep = RandomOp::Ctrl;
+        }
+        op.only_if_last_nonzero = pick(0, 9) == 0;
+        th.push_back(op);
+    }
+    for (auto& th : s.threads)
+        if (th.empty()) {
+            RandomOp st;
+            st.kind = RandomOp::Store;
+            st.a = 1;
+            st.tag = LkmmTag::Once;
+            th.push_back(st);
+        }
     return s;
 }
 

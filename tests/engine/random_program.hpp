@@ -22,6 +22,8 @@ struct RandomOp {
     std::memory_order failure = std::memory_order_relaxed;
     int a = 0, b = 0;
     bool only_if_last_nonzero = false;  // value-dependent control flow
+    LkmmTag tag = LkmmTag::Derived;      // LKMM flavour: the annotation (fences: the fence)
+    enum Dep { None, Addr, Data, Ctrl } dep = None;  // on the thread's latest read, if any
 };
 
 struct RandomSpec {
@@ -33,6 +35,11 @@ struct RandomSpec {
 
 /// `max_total` caps the events of the whole program so that brute force stays affordable.
 RandomSpec random_spec(std::uint32_t seed, int max_threads = 4, int max_ops = 6, int max_total = 14);
+
+/// The LKMM flavour: loads, stores, RMWs, CAS, waits and plain accesses with LKMM tags, the
+/// kernel's fences, and dependencies. Values are 0..2, so load buffering of a stored value
+/// is common.
+RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads = 3, int max_ops = 5, int max_total = 10);
 
 /// A Program running `spec`: registers and final location values are observed.
 Program random_program(const RandomSpec& spec);

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 
 using namespace mmcheck::litmus;
@@ -60,9 +61,17 @@ const std::map<std::string, Pinned>& pinned() {
     };
     return m;
 }
+/// The suite is read in place from the project's shared folder; a clone without it beside
+/// skips these tests with one line (ctest reports them as skipped: SKIP_REGULAR_EXPRESSION).
+bool shared_kernel_suite_absent() {
+    if (std::filesystem::is_directory(MMCHECK_SHARED_DIR "/litmus/kernel")) return false;
+    WARN("SKIPPED: " MMCHECK_SHARED_DIR "/litmus/kernel is absent (the project's shared folder is not beside this clone)");
+    return true;
+}
 }  // namespace
 
 TEST_CASE("litmus kernel suite: all 35 files parse, run under --model rc11, and keep their pinned C++11 verdicts", "[core][litmus]") {
+    if (shared_kernel_suite_absent()) return;
     const auto files = litmus_files(MMCHECK_SHARED_DIR "/litmus/kernel");
     REQUIRE(files.size() == 35);
     REQUIRE(pinned().size() == 35);
@@ -88,6 +97,7 @@ TEST_CASE("litmus kernel suite: all 35 files parse, run under --model rc11, and 
 }
 
 TEST_CASE("litmus kernel suite: rcu markers and rcu_dereference are called out", "[core][litmus]") {
+    if (shared_kernel_suite_absent()) return;
     const LitmusResult r =
         run_file(MMCHECK_SHARED_DIR "/litmus/kernel/MP+onceassign+derefonce.litmus", mmcheck::MemoryModelKind::RC11);
     REQUIRE(r.notes.size() == 2);

@@ -51,9 +51,6 @@ const std::map<std::string, std::string>& known_exceptions() {
         {"manual/kernel/C-seqlock.litmus", kBounded},
         {"manual/kernel/crypto-control-data.litmus", kOota},
         {"manual/plain/C-OOTA.litmus", kOota},
-        {"manual/locked/CoWW+sil-lock-sil-unlock-sil.litmus",
-         "engine: spin_is_locked after spin_lock on the same CPU has no LKMM-consistent execution (lock.cat's RL "
-         "reading the CPU's own LKW, model/lkmm.cpp)"},
     };
     return m;
 }

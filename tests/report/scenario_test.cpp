@@ -82,7 +82,7 @@ TEST_CASE("each kind of scenario error is one precise line", "[core][report][sce
     CHECK(error_of(R"({"model": "mp", "source": "s", "expect": "safe"})") ==
           f + "field 'description': missing, this field is required");
     CHECK(error_of("{" + kHead + R"("expects": "safe"})") ==
-          f + "field 'expects': unknown key, expected one of: model, variant, params, description, source, tags, limits, expect, outcomes");
+          f + "field 'expects': unknown key, expected one of: model, variant, params, description, source, tags, limits, expect, models, outcomes");
     CHECK(error_of("{" + kHead + R"("expect": "unsafe"})").find("field 'expect': value \"unsafe\" is not an expectation") != std::string::npos);
     CHECK(error_of("{" + kHead + R"("expect": {"violation": "crash"}})").find("field 'expect.violation': value \"crash\" is not a violation kind") != std::string::npos);
     CHECK(error_of("{" + kHead + R"("expect": {"violation": "check"}})") ==
@@ -93,6 +93,46 @@ TEST_CASE("each kind of scenario error is one precise line", "[core][report][sce
     CHECK(error_of("{" + kHead + "\n\"expect\": \"safe\",\n}") ==
           f + "malformed JSON at line 3, column 1: unexpected '}'");
     CHECK(error_of("[1]") == f + "is an array, expected a JSON object");
+}
+
+TEST_CASE("a scenario names its memory models, each with its expectation and limits", "[core][report][scenario]") {
+    const Scenario s = parse("{" + kHead + R"("limits": {"max_executions": 7},
+        "models": {"lkmm": {"expect": "safe", "limits": {"time_limit": 60}},
+                   "rc11": {"expect": {"violation": "use-after-free"}}}})");
+    REQUIRE(s.models.size() == 2);
+    CHECK(s.models[0].model == MemoryModelKind::RC11);  // rc11 first whatever the file order
+    CHECK(s.models[1].model == MemoryModelKind::LKMM);
+    CHECK(s.memory_model == MemoryModelKind::RC11);
+    CHECK(s.expect.kind == ViolationKind::UseAfterFree);
+    CHECK(s.run_name() == "litmus/x");
+    const Scenario l = s.under(MemoryModelKind::LKMM);
+    CHECK(l.run_name() == "litmus/x.lkmm");
+    CHECK(l.expect.safe);
+    CHECK(l.limits.time_limit == 60);
+    CHECK(l.limits.max_executions == 7);  // the scenario's limits, with the model's overrides
+    const Scenario only = parse("{" + kHead + R"("models": {"lkmm": {"expect": {"violation": "double-free"}}}})");
+    CHECK(only.memory_model == MemoryModelKind::LKMM);
+    CHECK(only.run_name() == "litmus/x.lkmm");
+    CHECK(only.expect.kind == ViolationKind::DoubleFree);
+    // A model the file does not name (--model): the first model's expectation.
+    CHECK(only.under(MemoryModelKind::RC11).expect.kind == ViolationKind::DoubleFree);
+    const Scenario plain = parse("{" + kHead + R"("expect": "safe"})");
+    REQUIRE(plain.models.size() == 1);
+    CHECK(plain.models[0].model == MemoryModelKind::RC11);
+}
+
+TEST_CASE("memory-model errors in a scenario are one precise line", "[core][report][scenario]") {
+    const std::string f = "scenarios/litmus/x.json: ";
+    CHECK(error_of("{" + kHead + R"("models": {"sc": {"expect": "safe"}}})") ==
+          f + "field 'models.sc': unknown key, expected one of: rc11, lkmm");
+    CHECK(error_of("{" + kHead + R"("models": {"lkmm": {"expect": "safe", "expected": 1}}})") ==
+          f + "field 'models.lkmm.expected': unknown key, expected one of: expect, limits");
+    CHECK(error_of("{" + kHead + R"("models": {"lkmm": {}}})") == f + "field 'models.lkmm.expect': missing, this field is required");
+    CHECK(error_of("{" + kHead + R"("models": {}})").find("field 'models': is an object") != std::string::npos);
+    CHECK(error_of("{" + kHead + R"("expect": "safe", "models": {"lkmm": {"expect": "safe"}}})").find("field 'models': given with a top-level 'expect'") != std::string::npos);
+    CHECK(error_of("{" + kHead + R"("models": {"lkmm": {"expect": {"violation": "check"}}}})") ==
+          f + "field 'models.lkmm.expect.property': missing, expected the name of the check that fails");
+    CHECK(error_of(R"({"model": "mp", "description": "d", "source": "s"})").find("field 'expect': missing") != std::string::npos);
 }
 
 TEST_CASE("every error message is a single line", "[core][report][scenario]") {

@@ -55,6 +55,11 @@ struct UpdateResult {
 /// A condition on the value read by a waiting read (await, lock).
 using WaitPredicate = std::function<bool(std::int64_t)>;
 
+/// An object-lifetime error found by a model's kernel objects (mmcheck/kernel/object.hpp): an
+/// access to an object after its last reference was put and it was freed, or a second free.
+/// Reported as violations of kind "use-after-free" / "double-free".
+enum class LifetimeError : std::uint8_t { UseAfterFree, DoubleFree };
+
 /// How a source location is carried into events (file name is a static string).
 struct SourceRef {
     const char* file = "";
@@ -177,6 +182,9 @@ public:
     virtual void observe(std::string_view name, std::int64_t value) = 0;
     /// True while Model::final() runs: loads then read the final value and add no event.
     virtual bool in_final() const = 0;
+    /// The model thread whose code is running (nullopt during set-up and in Model::final()).
+    /// ghost<T> uses it to refuse a read of another thread's ghost write (ghost.hpp).
+    virtual std::optional<ThreadId> running_thread() const { return std::nullopt; }
 
     // --- instrumentation (mmcheck audit, vacuity); model code uses model.hpp's wrappers ---
     /// Opens a kernel primitive called at `src` (e.g. "atomic_dec_and_test"): every ordering
@@ -187,6 +195,18 @@ public:
         (void)name, (void)src, (void)part;
     }
     virtual void end_kernel_op() {}
+
+    // --- kernel objects (mmcheck/kernel/object.hpp) ---
+    /// Reports a lifetime error as its own violation kind (use-after-free, double-free).
+    virtual void lifetime_violation(LifetimeError e, std::string_view message, SourceRef src) {
+        (void)e;
+        check(false, message, src);
+    }
+    /// Whether the memory model explored has RCU as primitives (LKMM's Rcu-lock, Rcu-unlock
+    /// and Sync-rcu fences). When it does not (RC11), kernel/rcu.hpp implements grace periods
+    /// with atomics. Answered by the model's event set (an LKMM-only fence exists or not), so
+    /// model code never names the memory model.
+    virtual bool has_rcu_fences() const { return false; }
     /// An implication checked as such: the property is exercised only in executions where the
     /// premise held, which vacuity detection counts.
     virtual void check_implies(bool premise, bool conclusion, std::string_view message, SourceRef src) {

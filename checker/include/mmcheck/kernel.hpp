@@ -30,6 +30,32 @@
 /// | lock_page / trylock_page / unlock_page (PG_locked) | a separate mmcheck::mutex per page     | equal (ACQUIRE/RELEASE bit lock; the other page flags are not folded in) |
 /// | narrow counters (e.g. a 3-bit refcount)     | atomic<int> with ValueType{Bits, signed}  | RMW arithmetic wraps at Bits, as hardware arithmetic wraps at 32/64 bits |
 ///
+/// Under LKMM (`--model lkmm`) every primitive emits the event linux-kernel.def gives it,
+/// through ExecutionContext::annotate / lkmm_fence (docs/lkmm-api.md); under RC11 the
+/// annotations are ignored and the C++11 mapping above is what runs, unchanged:
+///
+/// | Kernel                                   | LKMM event(s) emitted                              |
+/// |------------------------------------------|----------------------------------------------------|
+/// | READ_ONCE, WRITE_ONCE, atomic_read/set, test_bit, *_relaxed RMWs | Once access (R[once], W[once]) |
+/// | smp_load_acquire / smp_store_release     | R[acquire] / W[release]                            |
+/// | smp_mb / smp_wmb / smp_rmb               | F[mb] / F[wmb] (W→W only) / F[rmb] (R→R only)      |
+/// | smp_mb__before_atomic / __after_atomic / __after_spinlock / __after_unlock_lock | their .bell fences |
+/// | barrier()                                | F[barrier] (no event under RC11)                   |
+/// | atomic_inc/dec/add/sub, set_bit, clear_bit | Noreturn RMW                                     |
+/// | value-returning RMWs, xchg, cmpxchg, atomic_add_unless, test_and_*_bit | one RMW tagged Mb; the C++11 mapping's two fences do not exist (NotLkmm). A failed cmpxchg / add_unless is a FailedRMW: unordered, as LKMM says |
+/// | spin_lock / spin_trylock / spin_unlock, lock_page, ... | lock.cat's LKR+LKW / LF / UL             |
+/// | rcu_read_lock/unlock, synchronize_rcu, srcu_* | Rcu-lock, Rcu-unlock, Sync-rcu, Srcu-* (kernel/rcu.hpp) |
+///
+/// Dependencies. Model code runs natively, so the engine cannot see a C++ `if` or pointer.
+/// A model states the dependencies the kernel code relies on (kernel/dep.hpp): take
+/// `last_read_dep()` right after the read (or use rcu_dereference, which returns it), then pass
+/// `addr_dep(d)` / `data_dep(d)` to the dependent READ_ONCE / WRITE_ONCE / smp_store_release /
+/// rcu_assign_pointer / plain access. A C++ `if` on a value read is NOT a control dependency
+/// unless the model states `ctrl_dep(d)`: the model is then weaker than LKMM (it allows the
+/// load-buffering executions a kernel control dependency forbids), so it can raise a false
+/// alarm but never hide an execution LKMM allows. Under RC11 no dependency orders anything
+/// (RC11 has none), which is weaker than LKMM in the same direction.
+///
 /// The hardware objects of the modelling kit (section 0.2: the PTE word, the per-CPU TLB with
 /// its IPI handshake, the hardware dirty-bit update) live in mmcheck/kernel/pte.hpp and
 /// mmcheck/kernel/tlb.hpp, included at the end of this header when present.
@@ -47,10 +73,18 @@
 #include <source_location>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace mmcheck::kernel {
 
 using loc_t = std::source_location;
+
+namespace impl {
+/// The LKMM tag (and dependencies) of the calling thread's next operation; ignored by RC11.
+inline void lk(LkmmTag t, Dependencies d = {}) {
+    detail::current_context().annotate(LkmmAnnotation{t, std::move(d)});
+}
+}  // namespace impl
 
 // ----------------------------------------------------------------------------------------------
 // Plain accesses and barriers
@@ -59,38 +93,70 @@ using loc_t = std::source_location;
 /// READ_ONCE(x): a single-copy-atomic load; relaxed (no dependency ordering in C++).
 template <class T>
 T READ_ONCE(const atomic<T>& x, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once);
+    return x.load(relaxed, l);
+}
+/// READ_ONCE(x) with stated LKMM dependencies (e.g. addr_dep(d): `x` was found through the
+/// value of the read d, as in `READ_ONCE(p->field)` after `p = rcu_dereference(gp)`).
+template <class T>
+T READ_ONCE(const atomic<T>& x, Dependencies deps, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once, std::move(deps));
     return x.load(relaxed, l);
 }
 /// WRITE_ONCE(x, v): a single-copy-atomic store; relaxed.
 template <class T>
 void WRITE_ONCE(const atomic<T>& x, std::type_identity_t<T> v, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once);
+    x.store(v, relaxed, l);
+}
+/// WRITE_ONCE(x, v) with stated LKMM dependencies (data_dep(d): v was computed from read d).
+template <class T>
+void WRITE_ONCE(const atomic<T>& x, std::type_identity_t<T> v, Dependencies deps, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once, std::move(deps));
     x.store(v, relaxed, l);
 }
 /// smp_load_acquire(&x).
 template <class T>
 T smp_load_acquire(const atomic<T>& x, loc_t l = loc_t::current()) {
     KernelOpScope k_{"smp_load_acquire", l};
+    impl::lk(LkmmTag::Acquire);
     return x.load(acquire, l);
 }
 /// smp_store_release(&x, v).
 template <class T>
 void smp_store_release(const atomic<T>& x, std::type_identity_t<T> v, loc_t l = loc_t::current()) {
     KernelOpScope k_{"smp_store_release", l};
+    impl::lk(LkmmTag::Release);
+    x.store(v, release, l);
+}
+/// smp_store_release(&x, v) with stated LKMM dependencies.
+template <class T>
+void smp_store_release(const atomic<T>& x, std::type_identity_t<T> v, Dependencies deps, loc_t l = loc_t::current()) {
+    KernelOpScope k_{"smp_store_release", l};
+    impl::lk(LkmmTag::Release, std::move(deps));
     x.store(v, release, l);
 }
 
-/// smp_mb(): full barrier.
-inline void smp_mb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb", l}; fence(seq_cst, l); }
-/// smp_wmb(): store->store barrier, modelled as a release fence (stronger than LKMM).
-inline void smp_wmb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_wmb", l}; fence(release, l); }
-/// smp_rmb(): load->load barrier, modelled as an acquire fence (stronger than LKMM).
-inline void smp_rmb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_rmb", l}; fence(acquire, l); }
+/// smp_mb(): full barrier (LKMM F[mb]).
+inline void smp_mb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb", l}; impl::lk(LkmmTag::FenceMb); fence(seq_cst, l); }
+/// smp_wmb(): store->store barrier. RC11: a release fence (stronger than LKMM); LKMM: F[wmb].
+inline void smp_wmb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_wmb", l}; impl::lk(LkmmTag::Wmb); fence(release, l); }
+/// smp_rmb(): load->load barrier. RC11: an acquire fence (stronger than LKMM); LKMM: F[rmb].
+inline void smp_rmb(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_rmb", l}; impl::lk(LkmmTag::Rmb); fence(acquire, l); }
 /// smp_mb__before_atomic(): upgrades the following unordered RMW to full ordering.
-inline void smp_mb__before_atomic(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__before_atomic", l}; fence(seq_cst, l); }
+inline void smp_mb__before_atomic(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__before_atomic", l}; impl::lk(LkmmTag::BeforeAtomic); fence(seq_cst, l); }
 /// smp_mb__after_atomic(): upgrades the preceding unordered RMW to full ordering.
-inline void smp_mb__after_atomic(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__after_atomic", l}; fence(seq_cst, l); }
+inline void smp_mb__after_atomic(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__after_atomic", l}; impl::lk(LkmmTag::AfterAtomic); fence(seq_cst, l); }
 /// smp_mb__after_spinlock(): makes the preceding spin_lock() a full barrier.
-inline void smp_mb__after_spinlock(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__after_spinlock", l}; fence(seq_cst, l); }
+inline void smp_mb__after_spinlock(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__after_spinlock", l}; impl::lk(LkmmTag::AfterSpinlock); fence(seq_cst, l); }
+/// smp_mb__after_unlock_lock(): makes a preceding unlock + lock pair a full barrier
+/// (RC11: a full fence after the lock, which is at least as strong).
+inline void smp_mb__after_unlock_lock(loc_t l = loc_t::current()) { KernelOpScope k_{"smp_mb__after_unlock_lock", l}; impl::lk(LkmmTag::AfterUnlockLock); fence(seq_cst, l); }
+/// barrier(): a compiler barrier. LKMM F[barrier]; no event under RC11 (a C++ compiler
+/// barrier orders nothing between threads).
+inline void barrier(loc_t l = loc_t::current()) {
+    detail::current_context().lkmm_fence(LkmmTag::Barrier, std::nullopt, Dependencies{}, SourceRef::from(l));
+}
 
 // ----------------------------------------------------------------------------------------------
 // atomic_t and friends. Generic over atomic<T> so that narrow counters and longs work too.
@@ -115,11 +181,16 @@ std::int64_t raw_sub(T a, T b) {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(static_cast<std::int64_t>(a)) -
                                      static_cast<std::uint64_t>(static_cast<std::int64_t>(b)));
 }
-/// A fully ordered RMW: MB; fetch_op(RLX); MB. Returns the old value.
+/// A fully ordered RMW: MB; fetch_op(RLX); MB under RC11. Under LKMM the two fences do not
+/// exist (NotLkmm) and the RMW is one operation tagged Mb (linux-kernel.def: xchg,
+/// atomic_*_return, atomic_fetch_* are __xchg{mb} / __atomic_op_return{mb}).
 template <class T, class Op>
-T fully_ordered(Op op, loc_t l) {
+T fully_ordered(Op op, loc_t l, Dependencies deps = {}) {
+    lk(LkmmTag::NotLkmm);
     fence(seq_cst, l);
+    lk(LkmmTag::Mb, std::move(deps));
     const T old = op();
+    lk(LkmmTag::NotLkmm);
     fence(seq_cst, l);
     return old;
 }
@@ -128,41 +199,49 @@ T fully_ordered(Op op, loc_t l) {
 /// atomic_read(v): relaxed load.
 template <class T>
 T atomic_read(const atomic<T>& v, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once);
     return v.load(relaxed, l);
 }
 /// atomic_set(v, i): relaxed store.
 template <class T>
 void atomic_set(const atomic<T>& v, std::type_identity_t<T> i, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once);
     v.store(i, relaxed, l);
 }
 /// atomic_read_acquire(v).
 template <class T>
 T atomic_read_acquire(const atomic<T>& v, loc_t l = loc_t::current()) {
     KernelOpScope k_{"atomic_read_acquire", l};
+    impl::lk(LkmmTag::Acquire);
     return v.load(acquire, l);
 }
 /// atomic_set_release(v, i) (e.g. page_ref_unfreeze).
 template <class T>
 void atomic_set_release(const atomic<T>& v, std::type_identity_t<T> i, loc_t l = loc_t::current()) {
     KernelOpScope k_{"atomic_set_release", l};
+    impl::lk(LkmmTag::Release);
     v.store(i, release, l);
 }
 
 // Non-value-returning RMWs: unordered.
 template <class T>
 void atomic_add(std::type_identity_t<T> i, const atomic<T>& v, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Noreturn);
     v.fetch_add(i, relaxed, l);
 }
 template <class T>
 void atomic_sub(std::type_identity_t<T> i, const atomic<T>& v, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Noreturn);
     v.fetch_sub(i, relaxed, l);
 }
 template <class T>
 void atomic_inc(const atomic<T>& v, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Noreturn);
     v.fetch_add(T{1}, relaxed, l);
 }
 template <class T>
 void atomic_dec(const atomic<T>& v, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Noreturn);
     v.fetch_sub(T{1}, relaxed, l);
 }
 
@@ -218,16 +297,19 @@ T xchg(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::current()
 }
 template <class T>
 T xchg_relaxed(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once);
     return v.exchange(n, relaxed, l);
 }
 template <class T>
 T xchg_acquire(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::current()) {
     KernelOpScope k_{"xchg_acquire", l};
+    impl::lk(LkmmTag::Acquire);
     return v.exchange(n, acquire, l);
 }
 template <class T>
 T xchg_release(const atomic<T>& v, std::type_identity_t<T> n, loc_t l = loc_t::current()) {
     KernelOpScope k_{"xchg_release", l};
+    impl::lk(LkmmTag::Release);
     return v.exchange(n, release, l);
 }
 
@@ -237,6 +319,7 @@ template <class T>
 T cas_value(const atomic<T>& v, T expected, T desired, std::memory_order success,
             std::memory_order failure, loc_t l) {
     T e = expected;
+    lk(success == relaxed ? LkmmTag::Once : success == acquire ? LkmmTag::Acquire : LkmmTag::Release);
     v.compare_exchange_strong(e, desired, success, failure, l);
     return e;  // unchanged on success, the value read on failure
 }
@@ -248,9 +331,14 @@ template <class T>
 T cmpxchg(const atomic<T>& v, std::type_identity_t<T> old, std::type_identity_t<T> n,
           loc_t l = loc_t::current()) {
     KernelOpScope k_{"cmpxchg", l};
+    impl::lk(LkmmTag::NotLkmm);
     fence(seq_cst, l);
     T e = old;
-    if (v.compare_exchange_strong(e, n, relaxed, relaxed, l)) fence(seq_cst, l);
+    impl::lk(LkmmTag::Mb);  // a failed cmpxchg is a FailedRMW under LKMM: unordered
+    if (v.compare_exchange_strong(e, n, relaxed, relaxed, l)) {
+        impl::lk(LkmmTag::NotLkmm);
+        fence(seq_cst, l);
+    }
     return e;
 }
 template <class T>
@@ -283,6 +371,7 @@ template <class T>
 bool atomic_add_unless(const atomic<T>& v, std::type_identity_t<T> a, std::type_identity_t<T> u,
                        loc_t l = loc_t::current()) {
     KernelOpScope k_{"atomic_add_unless", l};
+    impl::lk(LkmmTag::NotLkmm);
     fence(seq_cst, l);
     const ValueType t = v.type();
     const auto ra = static_cast<std::int64_t>(a);
@@ -292,6 +381,7 @@ bool atomic_add_unless(const atomic<T>& v, std::type_identity_t<T> a, std::type_
     // inside it would make two executions of the same graph disagree (atomic_add_unless in
     // include/linux/atomic/atomic-instrumented.h is "return raw_atomic_fetch_add_unless(v, a,
     // u) != u" for the same reason: the result is a function of the old value).
+    impl::lk(LkmmTag::Mb);  // failing (old == u) it is a FailedRMW under LKMM: unordered
     const T old = v.update(
         [t, ra, unless](std::int64_t o) -> std::optional<std::int64_t> {
             if (o == unless) return std::nullopt;
@@ -300,7 +390,10 @@ bool atomic_add_unless(const atomic<T>& v, std::type_identity_t<T> a, std::type_
         },
         relaxed, relaxed, "atomic_add_unless", l);
     const bool added = t.normalize(static_cast<std::int64_t>(old)) != unless;
-    if (added) fence(seq_cst, l);
+    if (added) {
+        impl::lk(LkmmTag::NotLkmm);
+        fence(seq_cst, l);
+    }
     return added;
 }
 /// atomic_inc_not_zero(v) (get_page_unless_zero, folio_try_get).
@@ -324,16 +417,19 @@ T bit_mask(unsigned nr) {
 /// set_bit(nr, w): unordered atomic OR.
 template <class T>
 void set_bit(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Noreturn);
     w.fetch_or(impl::bit_mask<T>(nr), relaxed, l);
 }
 /// clear_bit(nr, w): unordered atomic AND-NOT.
 template <class T>
 void clear_bit(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Noreturn);
     w.fetch_and(static_cast<T>(~impl::bit_mask<T>(nr)), relaxed, l);
 }
 /// test_bit(nr, w): relaxed load.
 template <class T>
 bool test_bit(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
+    impl::lk(LkmmTag::Once);
     return (w.load(relaxed, l) & impl::bit_mask<T>(nr)) != T{0};
 }
 /// test_and_set_bit(nr, w): fully ordered even when the bit was already set.
@@ -357,6 +453,7 @@ template <class T>
 bool test_and_set_bit_lock(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
     KernelOpScope k_{"test_and_set_bit_lock", l};
     const auto m = static_cast<std::int64_t>(impl::bit_mask<T>(nr));
+    impl::lk(LkmmTag::Acquire);  // set: acquire; already set: a FailedRMW, unordered
     const T old = w.update(
         [m](std::int64_t o) -> std::optional<std::int64_t> {
             if ((o & m) != 0) return std::nullopt;
@@ -369,6 +466,7 @@ bool test_and_set_bit_lock(unsigned nr, const atomic<T>& w, loc_t l = loc_t::cur
 template <class T>
 void clear_bit_unlock(unsigned nr, const atomic<T>& w, loc_t l = loc_t::current()) {
     KernelOpScope k_{"clear_bit_unlock", l};
+    impl::lk(LkmmTag::Release);
     w.fetch_and(static_cast<T>(~impl::bit_mask<T>(nr)), release, l);
 }
 /// __set_bit(nr, w): non-atomic read-modify-write as two relaxed steps (updates can be lost).
@@ -443,6 +541,15 @@ using narrow_signed_counter = narrow_counter<Bits, true>;
 
 // The hardware objects of kit 0.2, owned by the other model engineer. Included last so that
 // they can build on everything above.
+// The MM vocabulary, one concept per header (kernel/README.md): dependencies, object
+// lifetime, the folio refcount, seqcount_t, RCU/SRCU, XArray slots.
+#include <mmcheck/kernel/dep.hpp>
+#include <mmcheck/kernel/object.hpp>
+#include <mmcheck/kernel/folio.hpp>
+#include <mmcheck/kernel/seqcount.hpp>
+#include <mmcheck/kernel/rcu.hpp>
+#include <mmcheck/kernel/xarray.hpp>
+
 #if __has_include(<mmcheck/kernel/pte.hpp>)
 #include <mmcheck/kernel/pte.hpp>
 #endif

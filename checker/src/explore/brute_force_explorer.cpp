@@ -179,6 +179,9 @@ AddStatus ReplayExplorer::add_event(ThreadId t, const EventRequest& req) {
 }  // namespace
 
 ExploreResult explore_brute_force(const Program& program, const ExploreOptions& options) {
+    // Interleavings only build po ∪ rf-acyclic graphs: under a model with load buffering the
+    // reference enumerates values instead.
+    if (!memory_model(options.model).porf_acyclic()) return explore_value_guessing(program, options);
     BruteForceExplorer ex(program, options);
     return ex.run();
 }

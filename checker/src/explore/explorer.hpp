@@ -10,6 +10,7 @@
 
 #include <mmcheck/model.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,6 +32,17 @@ struct ExploreOptions {
     /// Called for every execution that ends (complete or blocked), for tests: graph and
     /// whether it was blocked.
     std::function<void(const ExecutionGraph&, bool blocked)> on_execution;
+    /// Bytes of each model thread's stack (0: Runtime::kDefaultStackSize). A thread that needs
+    /// more ends the run inconclusive (limit_hit "stack-size").
+    std::size_t stack_size = 0;
+    /// When non-null and non-zero (a signal handler sets it), exploration stops at the next
+    /// execution boundary, inconclusive (limit_hit "interrupted").
+    const std::atomic<int>* interrupted = nullptr;
+    /// With a time limit: called from a watchdog thread when model code has not returned to
+    /// the checker for a second past the limit (a loop without shared accesses), with the
+    /// running thread and its last event. Exploration cannot be stopped from outside model
+    /// code, so the caller must end the process; without it there is no watchdog.
+    std::function<void(const std::string& running)> on_stall;
     /// When set, a violation is recorded only if this returns true; the others are passed
     /// over (not deduplicated, not stopping) and exploration goes on. `check` uses it to ask
     /// whether a committed counterexample is still among the model's executions.
@@ -42,12 +54,20 @@ ExploreResult explore(const Program& program, const ExploreOptions& options);
 
 /// Enumerates every interleaving, reads-from and coherence choice and keeps the consistent
 /// graphs (by the reference checker), counting each distinct graph once. Exponential: for
-/// tests on small programs only.
+/// tests on small programs only. For a model that allows po ∪ rf cycles (LKMM), where no
+/// interleaving reaches a load-buffering graph, it is explore_value_guessing.
 ExploreResult explore_brute_force(const Program& program, const ExploreOptions& options);
 
 /// Explores every consistent execution of a model that allows po ∪ rf cycles (LKMM's load
-/// buffering) exactly once; explore() calls it for such models.
+/// buffering) exactly once, pruning by the model at every event (speculative_explorer.cpp);
+/// explore() calls it for such models.
 ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options);
+
+/// The reference for models that allow po ∪ rf cycles: every read guesses its value from a
+/// per-location domain, rf and co are enumerated once the threads have run, each choice
+/// pruned by the model's whole-graph check, distinct graphs counted once (value_explorer.cpp).
+/// Exponential: for tests.
+ExploreResult explore_value_guessing(const Program& program, const ExploreOptions& options);
 
 /// Re-executes the single execution described by `decisions`. Throws ReplayError when the
 /// model no longer produces those events (it changed since the trace was written).

@@ -5,7 +5,12 @@
 #include "explore/violation_builder.hpp"
 #include "model/rc11.hpp"
 
+#include "graph/tool_limit.hpp"
+
+#include <algorithm>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace mmcheck {
 
@@ -124,6 +129,13 @@ void ExplorerBase::report_violation(ViolationKind kind, std::string message, std
     if (options_.stop_at_first_violation) stop_ = true;
 }
 
+void ExplorerBase::locate_last_violation(EventId at) {
+    if (result_.violations.empty()) return;
+    Violation& v = result_.violations.back();
+    if (v.execution != result_.stats.executions() + 1) return;  // reported by an earlier run
+    if (at.thread < v.graph.num_threads() && at.index < v.graph.thread_size(at.thread)) v.event = at;
+}
+
 bool ExplorerBase::check_race(EventId e) {
     auto& g = graph();
     Event& ev = g.event(e);
@@ -149,17 +161,57 @@ void ExplorerBase::classify_blocked(const Runtime& rt) {
     // thread stopped by assume() discards the execution. So report stuck or deadlock only
     // when every blocked thread waits on the co-latest write of its location.
     const auto& g = graph();
-    std::optional<Runtime::BlockedThread> culprit;
-    for (const auto& b : rt.blocked_threads()) {
+    const auto& blocked = rt.blocked_threads();
+    for (const auto& b : blocked) {
         if (b.joining) continue;  // waits for a thread that is itself blocked
         if (!b.on) return;        // assume(false) discards the execution
         const Event& r = g.event(*b.on);
         const auto& co = g.co(r.loc);
         const bool latest = co.empty() ? r.rf.is_init() : co.back() == r.rf;
         if (!latest) return;
-        // A deadlock (mutexes) is reported in preference to a stuck await.
-        if (!culprit || (r.has(kLock) && !g.event(*culprit->on).has(kLock))) culprit = b;
     }
+    // Deadlock or stuck: follow each mutex waiter to the holder of its mutex (the thread whose
+    // lock wrote the value it read), and on. A chain that closes on itself, or ends at a holder
+    // that will never unlock (finished, or stopped), is a deadlock. A chain that ends at a
+    // thread waiting in await() is that thread being stuck: the mutex waiters only wait behind
+    // it, and the await is what to look at.
+    const auto waiting_read = [&](ThreadId t) -> std::optional<EventId> {
+        for (const auto& b : blocked)
+            if (b.thread == t && !b.joining) return b.on;
+        return std::nullopt;
+    };
+    std::optional<Runtime::BlockedThread> deadlocked, stuck;
+    for (const auto& b : blocked) {
+        if (b.joining) continue;
+        const Event& r = g.event(*b.on);
+        if (!r.has(kLock)) {
+            if (!stuck) stuck = b;
+            continue;
+        }
+        if (deadlocked) continue;
+        std::vector<ThreadId> seen{b.thread};
+        std::optional<EventId> on = b.on;
+        for (;;) {
+            const Event& w = g.event(*on);
+            if (!w.has(kLock)) break;  // ends at an await: stuck
+            if (w.rf.is_init() || w.rf.is_unresolved()) {
+                deadlocked = b;  // a mutex that starts locked and is never released
+                break;
+            }
+            const ThreadId holder = w.rf.thread;
+            if (std::find(seen.begin(), seen.end(), holder) != seen.end()) {
+                deadlocked = b;  // a cycle of lock waiters
+                break;
+            }
+            on = waiting_read(holder);
+            if (!on) {
+                deadlocked = b;  // the holder ended without unlocking
+                break;
+            }
+            seen.push_back(holder);
+        }
+    }
+    const std::optional<Runtime::BlockedThread> culprit = deadlocked ? deadlocked : stuck;
     if (!culprit) return;
     const Event& r = g.event(*culprit->on);
     const bool lock = r.has(kLock);
@@ -185,6 +237,10 @@ void ExplorerBase::note_flags(const Runtime& rt) {
 }
 
 bool ExplorerBase::limits_hit() {
+    if (options_.interrupted != nullptr && options_.interrupted->load(std::memory_order_relaxed) != 0) {
+        result_.limit_hit = "interrupted";
+        return true;
+    }
     if (options_.max_executions != 0 && result_.stats.executions() >= options_.max_executions) {
         result_.limit_hit = "max-executions";
         return true;
@@ -199,13 +255,76 @@ bool ExplorerBase::limits_hit() {
     return false;
 }
 
+namespace {
+/// Watches a time-limited exploration from another OS thread. The explorer checks its limits
+/// only between executions; model code that loops without calling into the checker never
+/// gets there. When the runtime's heartbeat has not moved for a second after the limit, the
+/// watchdog hands the running thread's description to on_stall (which ends the process).
+class Watchdog {
+public:
+    Watchdog(const Runtime& rt, double limit_seconds, std::function<void(const std::string&)> on_stall)
+        : rt_(rt), on_stall_(std::move(on_stall)) {
+        if (!on_stall_ || limit_seconds <= 0) return;
+        const auto deadline = std::chrono::steady_clock::now() +
+                              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(limit_seconds));
+        thread_ = std::thread([this, deadline] { watch(deadline); });
+    }
+    ~Watchdog() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+private:
+    void watch(std::chrono::steady_clock::time_point deadline) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (cv_.wait_until(lock, deadline, [this] { return done_; })) return;
+        std::uint64_t seen = rt_.heartbeat();
+        for (;;) {
+            if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) return;
+            const std::uint64_t now = rt_.heartbeat();
+            if (now == seen) {
+                on_stall_(rt_.describe_running());
+                return;
+            }
+            seen = now;
+        }
+    }
+
+    const Runtime& rt_;
+    std::function<void(const std::string&)> on_stall_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+}  // namespace
+
 ExploreResult ExplorerBase::run() {
     start_ = last_progress_ = std::chrono::steady_clock::now();
-    Runtime rt(program_, *this, options_.max_events_per_thread);
+    Runtime rt(program_, *this, options_.max_events_per_thread, options_.stack_size);
+    const Watchdog watchdog(rt, options_.time_limit_seconds, options_.on_stall);
     bool more = true;
     std::uint64_t runs = 0;
     while (more && !stop_) {
-        const RunStatus st = rt.run_once();
+        RunStatus st = RunStatus::Aborted;
+        try {
+            st = rt.run_once();
+        } catch (const ToolLimitError& e) {
+            // More threads or stack than mmcheck supports: a limit of the tool, not a
+            // property of the model, so the run ends inconclusive.
+            result_.limit_hit = e.limit;
+            result_.limit_detail = e.what();
+            result_.exhaustive = false;
+            more = false;
+            break;
+        }
         ++runs;
         result_.stats.events += rt.events_in_run();
         // Aborted and violating runs are not executions to count: the violation is recorded.
@@ -236,6 +355,7 @@ ExploreResult ExplorerBase::run() {
         more = next_execution();
     }
     if (stop_ && more) result_.exhaustive = false;
+    if (!result_.limit_detail.empty()) result_.exhaustive = false;
     result_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     bool real_violation = false;
     for (const auto& v : result_.violations) real_violation = real_violation || v.kind != ViolationKind::Livelock;

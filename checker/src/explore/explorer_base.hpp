@@ -40,6 +40,7 @@ public:
 
     void report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
                           SourceRef src, const Outcome* outcome) override;
+    void locate_last_violation(EventId at) override;
     [[nodiscard]] bool stopping() const override { return stop_; }
     [[nodiscard]] bool keeps(const EventRequest& req) const override {
         return model_.has_event(req.kind, req.flags, req.lk);

@@ -16,13 +16,17 @@ const char* violation_kind_name(ViolationKind k) {
         case ViolationKind::Stuck: return "stuck";
         case ViolationKind::Exception: return "exception";
         case ViolationKind::Livelock: return "livelock";
+        case ViolationKind::UseAfterFree: return "use-after-free";
+        case ViolationKind::DoubleFree: return "double-free";
+        case ViolationKind::LockMisuse: return "lock-misuse";
     }
     return "?";
 }
 
 std::optional<ViolationKind> parse_violation_kind(std::string_view s) {
     for (auto k : {ViolationKind::Check, ViolationKind::Race, ViolationKind::Deadlock, ViolationKind::Stuck,
-                   ViolationKind::Exception, ViolationKind::Livelock})
+                   ViolationKind::Exception, ViolationKind::Livelock, ViolationKind::UseAfterFree,
+                   ViolationKind::DoubleFree, ViolationKind::LockMisuse})
         if (s == violation_kind_name(k)) return k;
     return std::nullopt;
 }

@@ -68,7 +68,8 @@ struct ExploreResult {
     std::vector<Violation> violations;
     std::map<Outcome, std::uint64_t> outcomes;  ///< outcome -> complete executions showing it
     bool exhaustive = true;   ///< false when a limit or a violation stopped exploration early
-    std::string limit_hit;    ///< "max-executions", "time-limit", "livelock", or empty
+    std::string limit_hit;    ///< "max-executions", "time-limit", "livelock", "max-threads", "stack-size", "interrupted", or empty
+    std::string limit_detail; ///< a tool limit's one-line explanation (max-threads, stack-size), or empty
     /// Flags the memory model raised on complete executions (LKMM: herd7's "data-race",
     /// "unmatched-rcu-lock", ...); empty under RC11.
     std::set<std::string> flags;

@@ -250,7 +250,7 @@ bool ValueExplorer::next_execution() {
 
 }  // namespace
 
-ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options) {
+ExploreResult explore_value_guessing(const Program& program, const ExploreOptions& options) {
     ValueExplorer ex(program, options);
     return ex.run();
 }

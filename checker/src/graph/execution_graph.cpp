@@ -2,6 +2,8 @@
 /// \file ExecutionGraph implementation.
 #include "graph/execution_graph.hpp"
 
+#include "graph/tool_limit.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -89,7 +91,8 @@ ThreadId ExecutionGraph::add_thread(std::string name, bool spawned, EventId spaw
         }
     }
     if (threads_.size() >= kMaxThreads)
-        throw std::runtime_error("a model may have at most " + std::to_string(kMaxThreads) + " threads");
+        throw ToolLimitError("max-threads", "the model has more than " + std::to_string(kMaxThreads) +
+                                                " threads, the most mmcheck supports (thread '" + info.name + "' is one too many)");
     threads_.push_back(std::move(info));
     events_.emplace_back();
     return static_cast<ThreadId>(threads_.size() - 1);

@@ -4,11 +4,13 @@
 /// (litmus_model.hpp) never meets a malformed test and never needs a name lookup.
 #pragma once
 
+#include "graph/view.hpp"
 #include "litmus/litmus_error.hpp"
 #include "litmus/primitives.hpp"
 #include "model/memory_model.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,6 +22,20 @@ namespace mmcheck::litmus {
 /// Pointers are values too (`int *p = y;`, `1:r0=x`): the address of location i is
 /// kAddressBase + i, far from any integer a litmus test uses, so outputs can print it by name.
 inline constexpr std::int64_t kAddressBase = std::int64_t{1} << 40;
+
+/// The engine's thread limit (graph/view.hpp, kMaxThreads): a test has threads P0 to P63.
+inline constexpr std::uint32_t kMaxLitmusThreads = static_cast<std::uint32_t>(kMaxThreads);
+
+/// How deeply a test may nest blocks, `if`s, parentheses, calls, dereferences and `~` in the
+/// condition, all counted together. The parser rejects deeper input with "nesting deeper than
+/// 200" (exit 2): the interpreter runs on a model thread's fixed stack (kLitmusStackSize) and
+/// recurses once per level, and 200 levels is far beyond any real litmus test. Flat sequences (statements,
+/// operator chains, prefix operators, conjunctions) are not nesting and have no such limit.
+inline constexpr std::uint32_t kMaxNesting = 200;
+
+/// The model-thread stack of a litmus run (run.cpp): 200 levels of the interpreter with its
+/// dependency sets need about 260 KiB, over the runtime's default 256 KiB; 1 MiB leaves room.
+inline constexpr std::size_t kLitmusStackSize = std::size_t{1} << 20;
 
 /// How a shared location is modelled. A location is Plain (a C++ non-atomic, so races are
 /// found) when the test only ever touches it with plain `*x` accesses and its type is not an
@@ -51,15 +67,19 @@ struct Expr {
         Register,  ///< register `index` of the thread
         Address,   ///< a thread parameter: the address of location `index`
         Deref,     ///< `*args[0]`: a plain read of the location args[0] points to
-        Unary,     ///< `op` in "!", "-", "~"
-        Binary,    ///< `op` in the C binary operators
+        Unary,     ///< prefix operators `ops` ("!", "-", "~"; outermost first) applied to args[0]
+        Binary,    ///< a left-associative chain: args[0] ops[0] args[1] ops[1] args[2] ...
         Call,      ///< `prim` applied to args
     };
     Kind kind = Kind::Int;
     SourcePos pos;
     std::int64_t value = 0;
     std::uint32_t index = 0;
-    std::string op;
+    /// Unary and Binary: the operators. A run of prefix operators (`!!!!x`) and a chain of
+    /// binary operators of decreasing-or-equal precedence (`1+1+...+1`, `a*b+c`) are one node
+    /// each, so the interpreter evaluates them in a loop: input length never becomes
+    /// recursion depth (only nesting does, bounded by kMaxNesting).
+    std::vector<std::string> ops;
     std::string text;  ///< the name as written (registers, parameters, calls)
     std::vector<ExprPtr> args;
     // Calls only:
@@ -113,7 +133,9 @@ struct Observed {
     std::uint32_t index = 0;   ///< register slot or location index
 };
 
-/// The final condition's proposition.
+/// The final condition's proposition. A conjunction or disjunction of any length is one node
+/// with its operands in `terms` (evaluated and printed in a loop); only `~` and parentheses
+/// nest, up to kMaxNesting.
 struct Prop {
     enum class Kind : std::uint8_t { True, False, Atom, Not, And, Or };
     Kind kind = Kind::True;
@@ -124,7 +146,8 @@ struct Prop {
     /// Atom `0:r1=1:r2` (herd compares two observed names): the right-hand name, else empty.
     std::string rhs_name;
     std::uint32_t rhs_observed = 0;
-    std::unique_ptr<Prop> lhs, rhs;
+    std::unique_ptr<Prop> lhs;   ///< Not: the operand
+    std::vector<Prop> terms;     ///< And, Or: the operands, two or more, in source order
 };
 
 enum class Quantifier : std::uint8_t { Exists, NotExists, Forall };

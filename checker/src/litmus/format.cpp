@@ -15,20 +15,32 @@ int prop_prec(const Prop& p) {
     }
 }
 
-std::string prop_text(const LitmusTest& t, const Prop& p) {
+// Appends to `out` (linear in the length of a long conjunction); recursion only through `~`
+// and parentheses, bounded by kMaxNesting. The first term of a chain is printed like the left
+// operand of a left-associative operator, the others like right operands.
+void prop_text(const LitmusTest& t, const Prop& p, std::string& out) {
     auto sub = [&](const Prop& q, int min) {
-        std::string s = prop_text(t, q);
-        return prop_prec(q) < min ? "(" + s + ")" : s;
+        const bool paren = prop_prec(q) < min;
+        if (paren) out += '(';
+        prop_text(t, q, out);
+        if (paren) out += ')';
     };
     switch (p.kind) {
-        case Prop::Kind::True: return "true";
-        case Prop::Kind::False: return "false";
-        case Prop::Kind::Atom: return p.name + "=" + value_text(t, p.value);
-        case Prop::Kind::Not: return "~" + sub(*p.lhs, 3);
-        case Prop::Kind::And: return sub(*p.lhs, 2) + " /\\ " + sub(*p.rhs, 3);
-        case Prop::Kind::Or: return sub(*p.lhs, 1) + " \\/ " + sub(*p.rhs, 2);
+        case Prop::Kind::True: out += "true"; return;
+        case Prop::Kind::False: out += "false"; return;
+        case Prop::Kind::Atom: out += p.name + "=" + value_text(t, p.value); return;
+        case Prop::Kind::Not: out += '~'; sub(*p.lhs, 3); return;
+        case Prop::Kind::And:
+        case Prop::Kind::Or: {
+            const bool conj = p.kind == Prop::Kind::And;
+            for (std::size_t i = 0; i < p.terms.size(); ++i) {
+                if (i != 0) out += conj ? " /\\ " : " \\/ ";
+                sub(p.terms[i], (conj ? 2 : 1) + (i == 0 ? 0 : 1));
+            }
+            return;
+        }
     }
-    return "?";
+    out += '?';
 }
 
 const char* kind_word(Quantifier q) {
@@ -46,7 +58,9 @@ std::string condition_text(const LitmusTest& t) {
     const char* q = t.condition.quantifier == Quantifier::Exists      ? "exists"
                     : t.condition.quantifier == Quantifier::NotExists ? "~exists"
                                                                       : "forall";
-    return std::string(q) + " (" + prop_text(t, t.condition.prop) + ")";
+    std::string s = std::string(q) + " (";
+    prop_text(t, t.condition.prop, s);
+    return s + ")";
 }
 
 std::string state_text(const LitmusTest& t, const std::vector<std::int64_t>& values) {
@@ -60,8 +74,10 @@ std::string state_text(const LitmusTest& t, const std::vector<std::int64_t>& val
 
 std::string format_text(const LitmusResult& r) {
     const LitmusTest& t = *r.test;
+    // The test name is the one free-form word of a litmus file: never echo raw control bytes.
+    const std::string name = printable(t.name);
     std::ostringstream o;
-    o << "Test " << t.name << ' ' << kind_word(t.condition.quantifier) << '\n';
+    o << "Test " << name << ' ' << kind_word(t.condition.quantifier) << '\n';
     o << "States " << r.states.size() << '\n';
     for (const FinalState& s : r.states) o << state_text(t, s.values) << '\n';
     o << (r.ok ? "Ok" : "No") << '\n';
@@ -70,10 +86,10 @@ std::string format_text(const LitmusResult& r) {
     // herd7 prints the flags its model raised here (e.g. "Flag data-race").
     for (const std::string& f : r.flags) o << "Flag " << f << '\n';
     o << "Condition " << condition_text(t) << '\n';
-    o << "Observation " << t.name << ' ' << observation_name(r.observation) << ' ' << r.positive << ' ' << r.negative
+    o << "Observation " << name << ' ' << observation_name(r.observation) << ' ' << r.positive << ' ' << r.negative
       << '\n';
     if (t.result_line) {
-        o << "Result " << t.name << ' ' << *t.result_line << " (file)";
+        o << "Result " << name << ' ' << *t.result_line << " (file)";
         if (r.differs_from_result_line())
             o << " DIFFERS: mmcheck (" << memory_model_title(r.model) << ") says " << observation_name(r.observation);
         else
@@ -82,11 +98,11 @@ std::string format_text(const LitmusResult& r) {
     }
     for (const std::string& n : r.notes) o << "Note " << n << '\n';
     for (const std::string& v : r.violations) o << "Violation " << v << '\n';
-    if (!r.exhaustive) o << "Bounded " << t.name << " exploration stopped early (" << r.limit_hit << "): states may be missing\n";
+    if (!r.exhaustive) o << "Bounded " << name << " exploration stopped early (" << r.limit_hit << "): states may be missing\n";
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.3f", r.seconds);
-    o << "Model " << t.name << ' ' << memory_model_name(r.model) << '\n';
-    o << "Executions " << t.name << ' ' << r.executions << " complete, " << r.blocked << " blocked (" << secs << " s)\n";
+    o << "Model " << name << ' ' << memory_model_name(r.model) << '\n';
+    o << "Executions " << name << ' ' << r.executions << " complete, " << r.blocked << " blocked (" << secs << " s)\n";
     return o.str();
 }
 

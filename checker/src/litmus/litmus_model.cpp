@@ -64,8 +64,8 @@ public:
 
 private:
     [[noreturn]] void error(SourcePos p, const std::string& msg) const {
-        throw std::runtime_error(t_.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": P" +
-                                 std::to_string(t_.threads[thread_].id) + ": " + msg);
+        throw std::runtime_error(printable(t_.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) +
+                                           ": P" + std::to_string(t_.threads[thread_].id) + ": " + msg));
     }
 
     ExecutionContext& ctx() const { return detail::current_context(); }
@@ -193,10 +193,14 @@ private:
                 return v;
             }
             case Expr::Kind::Unary: {
-                const std::int64_t v = eval(*e.args[0], d);
-                if (e.op == "!") return v == 0 ? 1 : 0;
-                if (e.op == "-") return wrap_sub(0, v);
-                return ~v;
+                // Innermost operator first; a loop, however many there are (ast.hpp).
+                std::int64_t v = eval(*e.args[0], d);
+                for (auto op = e.ops.rbegin(); op != e.ops.rend(); ++op) {
+                    if (*op == "!") v = v == 0 ? 1 : 0;
+                    else if (*op == "-") v = wrap_sub(0, v);
+                    else v = ~v;
+                }
+                return v;
             }
             case Expr::Kind::Binary: return binary(e, d);
             case Expr::Kind::Call: return call(e, d);
@@ -204,17 +208,28 @@ private:
         return 0;
     }
 
+    // A left-associative chain a0 op0 a1 op1 a2 ... in one loop (ast.hpp). && and || still
+    // short-circuit: once the result is decided, C evaluates no further operand of the chain.
+    // The dependencies are those of every operand evaluated (herd7's data/addr flow through
+    // any arithmetic, e.g. `r1 & 0`).
     std::int64_t binary(const Expr& e, DepSet& d) {
-        const std::string& op = e.op;
-        const std::int64_t a = eval(*e.args[0], d);
-        if (op == "&&") return a != 0 && eval(*e.args[1], d) != 0 ? 1 : 0;
-        if (op == "||") return a != 0 || eval(*e.args[1], d) != 0 ? 1 : 0;
-        const std::int64_t b = eval(*e.args[1], d);
+        std::int64_t acc = eval(*e.args[0], d);
+        for (std::size_t i = 0; i < e.ops.size(); ++i) {
+            const std::string& op = e.ops[i];
+            const Expr& rhs = *e.args[i + 1];
+            if (op == "&&") acc = acc != 0 && eval(rhs, d) != 0 ? 1 : 0;
+            else if (op == "||") acc = acc != 0 || eval(rhs, d) != 0 ? 1 : 0;
+            else acc = apply_binary(op, acc, eval(rhs, d), rhs.pos);
+        }
+        return acc;
+    }
+
+    std::int64_t apply_binary(const std::string& op, std::int64_t a, std::int64_t b, SourcePos divisor_pos) const {
         if (op == "+") return wrap_add(a, b);
         if (op == "-") return wrap_sub(a, b);
         if (op == "*") return wrap_mul(a, b);
         if (op == "/" || op == "%") {
-            if (b == 0) error(e.pos, "division by zero");
+            if (b == 0) error(divisor_pos, "division by zero");
             if (a == INT64_MIN && b == -1) return op == "/" ? a : 0;
             return op == "/" ? a / b : a % b;
         }
@@ -229,7 +244,7 @@ private:
         if (op == "<=") return a <= b;
         if (op == ">") return a > b;
         if (op == ">=") return a >= b;
-        error(e.pos, "unknown operator " + op);
+        error(divisor_pos, "unknown operator " + op);
     }
 
     SourceRef src(const Expr& e) const { return SourceRef{t_.file.c_str(), e.pos.line}; }

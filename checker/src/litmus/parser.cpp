@@ -103,6 +103,34 @@ private:
                std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
     }
 
+    // A thread or init-block thread number, checked before any narrowing: P4294967297 must not
+    // run as P1.
+    static std::uint64_t thread_number(std::string_view digits) {
+        std::uint64_t v = 0;
+        for (const char c : digits) v = std::min<std::uint64_t>(v * 10 + static_cast<std::uint64_t>(c - '0'), kNoThread);
+        return v;
+    }
+    static constexpr std::uint64_t kNoThread = std::uint64_t{1} << 40;  // saturates: no wrap
+    void check_thread_number(SourcePos pos, std::uint64_t n, const std::string& what) const {
+        if (n >= kMaxLitmusThreads)
+            fail(pos, what + ": thread number out of range (a test has at most " + std::to_string(kMaxLitmusThreads) +
+                          " threads, P0 to P" + std::to_string(kMaxLitmusThreads - 1) + ")");
+    }
+
+    // Counts one level of nesting for as long as it lives (kMaxNesting, ast.hpp).
+    class Nest {
+    public:
+        Nest(Parser& p, SourcePos pos) : p_(p) {
+            if (++p_.depth_ > kMaxNesting) p_.fail(pos, "nesting deeper than " + std::to_string(kMaxNesting));
+        }
+        ~Nest() { --p_.depth_; }
+        Nest(const Nest&) = delete;
+        Nest& operator=(const Nest&) = delete;
+
+    private:
+        Parser& p_;
+    };
+
     void find_result_line() {
         static const std::regex re(R"(Result:\s*([A-Za-z]+))");
         for (const Comment& c : lx_.comments) {
@@ -181,7 +209,7 @@ private:
     }
 
     struct PendingRegInit {
-        std::uint32_t thread;
+        std::uint32_t thread;  // range-checked against kMaxLitmusThreads before narrowing
         std::string reg;
         InitValue value;
         SourcePos pos;
@@ -201,9 +229,11 @@ private:
             if (first.kind == Kind::Int && is_punct(":", 1)) {
                 take();
                 take();
+                check_thread_number(first.pos, static_cast<std::uint64_t>(first.value), "bad init");
                 const Token& reg = expect_ident("a register name in the init block");
                 expect("=", "after the register in the init block");
                 PendingRegInit r{static_cast<std::uint32_t>(first.value), reg.text, parse_init_value(), first.pos};
+                reg_init_names_.emplace(r.thread, r.reg);
                 reg_inits_.push_back(r);
             } else if (first.kind == Kind::Ident && is_type_word(first.text)) {
                 const TypeInfo ti = parse_type("init");
@@ -258,12 +288,30 @@ private:
     struct Scope {
         std::map<std::string, std::uint32_t> params;     // name -> location
         std::map<std::string, std::uint32_t> registers;  // name -> slot
-        std::set<std::uint32_t> set;                     // registers possibly set so far
+        // Registers possibly set so far, and the order they became set in, so an `if` can undo
+        // what its then-branch set in time proportional to that branch (no copy of the set).
+        std::vector<char> is_set;
+        std::vector<std::uint32_t> trail;
+        void mark(std::uint32_t slot) {
+            if (slot >= is_set.size()) is_set.resize(slot + 1, 0);
+            if (is_set[slot] != 0) return;
+            is_set[slot] = 1;
+            trail.push_back(slot);
+        }
+        [[nodiscard]] bool contains(std::uint32_t slot) const { return slot < is_set.size() && is_set[slot] != 0; }
+        std::vector<std::uint32_t> undo_to(std::size_t mark_at) {
+            std::vector<std::uint32_t> undone(trail.begin() + static_cast<std::ptrdiff_t>(mark_at), trail.end());
+            for (std::uint32_t r : undone) is_set[r] = 0;
+            trail.resize(mark_at);
+            return undone;
+        }
     };
 
     void parse_thread() {
         const Token& head = take();
-        const auto id = static_cast<std::uint32_t>(std::stoul(head.text.substr(1)));
+        const std::uint64_t number = thread_number(std::string_view(head.text).substr(1));
+        check_thread_number(head.pos, number, "thread " + head.text);
+        const auto id = static_cast<std::uint32_t>(number);
         for (const Thread& th : t_.threads)
             if (th.id == id)
                 fail(head.pos, "duplicate thread " + head.text + " (first defined at line " + std::to_string(th.pos.line) + ")");
@@ -303,9 +351,11 @@ private:
         cur_ = nullptr;
         scope_ = nullptr;
         t_.threads.push_back(std::move(th));
+        reg_index_.push_back(std::move(sc.registers));
     }
 
     Block parse_block() {
+        const Nest nest(*this, peek().pos);
         expect("{", "to open a block");
         Block b;
         while (!is_punct("}")) {
@@ -349,6 +399,7 @@ private:
             return;
         }
         if (t.kind == Kind::Ident && t.text == "if") {
+            const Nest nest(*this, t.pos);
             take();
             Stmt s;
             s.kind = Stmt::Kind::If;
@@ -356,15 +407,14 @@ private:
             expect("(", "after 'if'");
             s.value = parse_expr(true);
             expect(")", "to close the if condition");
-            const std::set<std::uint32_t> before = scope_->set;
+            const std::size_t mark = scope_->trail.size();
             s.then_body = parse_branch();
-            std::set<std::uint32_t> after_then = scope_->set;
-            scope_->set = before;
+            const std::vector<std::uint32_t> set_by_then = scope_->undo_to(mark);
             if (peek().kind == Kind::Ident && peek().text == "else") {
                 take();
                 s.else_body = parse_branch();
             }
-            scope_->set.insert(after_then.begin(), after_then.end());
+            for (std::uint32_t r : set_by_then) scope_->mark(r);
             out.push_back(std::move(s));
             return;
         }
@@ -388,9 +438,8 @@ private:
                     s.reg = slot;
                     // As in C, the name is in scope in its own initialiser (diy7 writes
                     // `int r4 = (r1 != r4);`); herd7's registers start at 0.
-                    scope_->set.insert(slot);
+                    scope_->mark(slot);
                     s.value = parse_expr(true);
-                    scope_->set.insert(slot);
                     out.push_back(std::move(s));
                 }
             } while (accept(","));
@@ -409,7 +458,7 @@ private:
             s.pos = t.pos;
             s.reg = slot;
             s.value = parse_expr(true);
-            scope_->set.insert(slot);
+            scope_->mark(slot);
             expect(";", "after the assignment");
             out.push_back(std::move(s));
             return;
@@ -460,21 +509,33 @@ private:
     }
 
     // `need_value`: the result is used (a void call is then an error).
+    // Precedence climbing. The right operand takes only operators that bind tighter, so the
+    // operators met in this loop never bind tighter than the chain built so far: operators of
+    // the chain's own precedence extend it (one node, evaluated in a loop; left-associative
+    // like C), a looser one starts a new node above it. Recursion depth is thus bounded by the
+    // number of precedence levels per nesting level, whatever the chain's length.
     ExprPtr parse_expr(bool need_value, int min_prec = 1) {
         ExprPtr lhs = parse_unary(need_value);
+        int chain_prec = -1;  // precedence of the chain `lhs` built here; -1: lhs is an operand
         for (;;) {
             const int p = precedence(peek());
             if (p < min_prec) return lhs;
             const Token& op = take();
+            require_value(*lhs);
             ExprPtr rhs = parse_expr(true, p + 1);
+            if (p == chain_prec) {
+                lhs->ops.push_back(op.text);
+                lhs->args.push_back(std::move(rhs));
+                continue;
+            }
             auto e = std::make_unique<Expr>();
             e->kind = Expr::Kind::Binary;
             e->pos = op.pos;
-            e->op = op.text;
-            require_value(*lhs);
+            e->ops.push_back(op.text);
             e->args.push_back(std::move(lhs));
             e->args.push_back(std::move(rhs));
             lhs = std::move(e);
+            chain_prec = p;
         }
     }
 
@@ -483,18 +544,26 @@ private:
             fail(e.pos, std::string(e.prim->name) + " returns no value");
     }
 
+    // A run of prefix operators is read in a loop into one Unary node; only `*` recurses (and
+    // counts as nesting).
     ExprPtr parse_unary(bool need_value, bool as_store_target = false) {
+        const Token& first = peek();
+        std::vector<std::string> ops;
+        while (is_punct("!") || is_punct("-") || is_punct("~")) ops.push_back(take().text);
+        ExprPtr operand = parse_operand(need_value || !ops.empty(), as_store_target && ops.empty());
+        if (ops.empty()) return operand;
+        auto e = std::make_unique<Expr>();
+        e->kind = Expr::Kind::Unary;
+        e->pos = first.pos;
+        e->ops = std::move(ops);
+        e->args.push_back(std::move(operand));
+        return e;
+    }
+
+    ExprPtr parse_operand(bool need_value, bool as_store_target) {
         const Token& t = peek();
-        if (is_punct("!") || is_punct("-") || is_punct("~")) {
-            take();
-            auto e = std::make_unique<Expr>();
-            e->kind = Expr::Kind::Unary;
-            e->pos = t.pos;
-            e->op = t.text;
-            e->args.push_back(parse_unary(true));
-            return e;
-        }
         if (is_punct("*")) {
+            const Nest nest(*this, t.pos);
             take();
             auto e = std::make_unique<Expr>();
             e->kind = Expr::Kind::Deref;
@@ -522,7 +591,9 @@ private:
 
     ExprPtr parse_primary() {
         const Token& t = peek();
-        if (accept("(")) {
+        if (is_punct("(")) {
+            const Nest nest(*this, t.pos);
+            take();
             ExprPtr e = parse_expr(true);
             expect(")", "to close the parenthesis");
             return e;
@@ -548,7 +619,7 @@ private:
         e->pos = t.pos;
         e->text = t.text;
         if (auto it = scope_->registers.find(t.text); it != scope_->registers.end()) {
-            if (!scope_->set.contains(it->second) && !register_initialised(cur_->id, t.text))
+            if (!scope_->contains(it->second) && !reg_init_names_.contains({cur_->id, t.text}))
                 fail(t.pos, "register '" + t.text + "' of P" + std::to_string(cur_->id) + " is used before it is set");
             e->kind = Expr::Kind::Register;
             e->index = it->second;
@@ -572,11 +643,6 @@ private:
                         ": neither a parameter nor a register");
     }
 
-    bool register_initialised(std::uint32_t thread, const std::string& reg) const {
-        return std::any_of(reg_inits_.begin(), reg_inits_.end(),
-                           [&](const PendingRegInit& r) { return r.thread == thread && r.reg == reg; });
-    }
-
     std::memory_order parse_order_arg() {
         const Token& t = peek();
         if (t.kind != Kind::Ident) fail(t.pos, "expected a memory order such as memory_order_relaxed, found " + describe(t));
@@ -586,7 +652,15 @@ private:
         return *mo;
     }
 
+    // Whether `e` is statically a pointer: a thread parameter, or a register declared `int *r`.
+    bool is_pointer_arg(const Expr* e) const {
+        if (e == nullptr) return false;
+        if (e->kind == Expr::Kind::Address) return true;
+        return e->kind == Expr::Kind::Register && cur_->registers[e->index].pointer_depth > 0;
+    }
+
     ExprPtr parse_call(const Token& name) {
+        const Nest nest(*this, name.pos);
         auto prim = find_primitive(name.text);
         if (!prim) {
             std::string msg = "unsupported primitive '" + name.text + "'";
@@ -621,6 +695,17 @@ private:
             } while (accept(","));
         }
         const Token& close = expect(")", "to close the argument list");
+        // atomic_fetch_{add,sub,and,or,xor} name both C11's (object, operand) and the kernel's
+        // (operand, counter) (tools/memory-model/linux-kernel.def: atomic_fetch_add(V,X)). The
+        // pointer decides: the kernel form when only the second argument is one, C11 otherwise
+        // (as herd would with C11 semantics).
+        if (auto kernel = find_kernel_alternative(name.text);
+            kernel && e->args.size() == 2 && !is_pointer_arg(e->args[0].get()) && is_pointer_arg(e->args[1].get())) {
+            prim = kernel;
+            e->prim = prim;
+            e->order = prim->order;
+            e->order2 = prim->order;
+        }
         if (e->args.size() != prim->arity)
             fail(e->args.size() > prim->arity ? arg_pos[prim->arity] : close.pos,
                  name.text + " takes " + std::to_string(prim->arity) + " argument" + (prim->arity == 1 ? "" : "s") +
@@ -711,11 +796,9 @@ private:
         for (const PendingRegInit& r : reg_inits_) {
             if (r.thread >= t_.threads.size()) fail(r.pos, "bad init: thread P" + std::to_string(r.thread) + " does not exist");
             Thread& th = t_.threads[r.thread];
-            auto it = std::find_if(th.registers.begin(), th.registers.end(), [&](const Register& x) { return x.name == r.reg; });
-            if (it == th.registers.end()) {
-                th.registers.push_back(Register{r.reg, 0, 0});
-                it = th.registers.end() - 1;
-            }
+            auto [slot, added] = reg_index_[r.thread].emplace(r.reg, static_cast<std::uint32_t>(th.registers.size()));
+            if (added) th.registers.push_back(Register{r.reg, 0, 0});
+            Register* it = &th.registers[slot->second];
             if (!r.value.location.empty()) {
                 auto li = loc_index_.find(r.value.location);
                 if (li == loc_index_.end()) fail(r.value.pos, "bad init: '" + r.value.location + "' is not a location of the test");
@@ -736,11 +819,13 @@ private:
             if (t.value >= static_cast<std::int64_t>(t_.threads.size()))
                 fail(t.pos, "condition on an unknown location: thread P" + std::to_string(t.value) + " does not exist");
             Thread& th = t_.threads[static_cast<std::size_t>(t.value)];
-            const bool known =
-                std::any_of(th.registers.begin(), th.registers.end(), [&](const Register& r) { return r.name == reg.text; });
+            auto& index = reg_index_[static_cast<std::size_t>(t.value)];
+            const bool known = index.contains(reg.text);
             // herd7 lists a register the thread never sets (its value is 0) on a locations line.
-            if (!known && in_locations_line_) th.registers.push_back(Register{reg.text, 0, 0});
-            else if (!known)
+            if (!known && in_locations_line_) {
+                index.emplace(reg.text, static_cast<std::uint32_t>(th.registers.size()));
+                th.registers.push_back(Register{reg.text, 0, 0});
+            } else if (!known)
                 fail(reg.pos, "condition on an unknown location: P" + std::to_string(t.value) + " has no register '" +
                                   reg.text + "'");
             return std::to_string(t.value) + ":" + reg.text;
@@ -764,7 +849,7 @@ private:
         expect("[", "after 'locations'");
         while (!is_punct("]")) {
             const std::string n = parse_observed_name();
-            if (std::find(listed_.begin(), listed_.end(), n) == listed_.end()) listed_.push_back(n);
+            if (listed_set_.insert(n).second) listed_.push_back(n);
             if (!accept(";") && !is_punct("]")) fail(peek().pos, "expected ';' or ']' in the locations line, found " + describe(peek()));
         }
         take();
@@ -796,42 +881,41 @@ private:
         t_.condition.prop = parse_disjunction();
     }
 
+    // A chain of \/ (or /\) of any length is one node with its terms in a vector.
     Prop parse_disjunction() {
-        Prop lhs = parse_conjunction();
-        while (is_punct("\\/")) {
-            const SourcePos pos = take().pos;
-            Prop p;
-            p.kind = Prop::Kind::Or;
-            p.pos = pos;
-            p.lhs = std::make_unique<Prop>(std::move(lhs));
-            p.rhs = std::make_unique<Prop>(parse_conjunction());
-            lhs = std::move(p);
-        }
-        return lhs;
+        Prop first = parse_conjunction();
+        if (!is_punct("\\/")) return first;
+        Prop p;
+        p.kind = Prop::Kind::Or;
+        p.pos = peek().pos;
+        p.terms.push_back(std::move(first));
+        while (accept("\\/")) p.terms.push_back(parse_conjunction());
+        return p;
     }
     Prop parse_conjunction() {
-        Prop lhs = parse_prop_unary();
-        while (is_punct("/\\")) {
-            const SourcePos pos = take().pos;
-            Prop p;
-            p.kind = Prop::Kind::And;
-            p.pos = pos;
-            p.lhs = std::make_unique<Prop>(std::move(lhs));
-            p.rhs = std::make_unique<Prop>(parse_prop_unary());
-            lhs = std::move(p);
-        }
-        return lhs;
+        Prop first = parse_prop_unary();
+        if (!is_punct("/\\")) return first;
+        Prop p;
+        p.kind = Prop::Kind::And;
+        p.pos = peek().pos;
+        p.terms.push_back(std::move(first));
+        while (accept("/\\")) p.terms.push_back(parse_prop_unary());
+        return p;
     }
     Prop parse_prop_unary() {
         const Token& t = peek();
         Prop p;
         p.pos = t.pos;
-        if (accept("~")) {
+        if (is_punct("~")) {
+            const Nest nest(*this, t.pos);
+            take();
             p.kind = Prop::Kind::Not;
             p.lhs = std::make_unique<Prop>(parse_prop_unary());
             return p;
         }
-        if (accept("(")) {
+        if (is_punct("(")) {
+            const Nest nest(*this, t.pos);
+            take();
             Prop inner = parse_disjunction();
             expect(")", "to close the parenthesis in the condition");
             return inner;
@@ -851,8 +935,7 @@ private:
             // 0:r1=1:r2: two observed names compared
             if (neg) fail(v.pos, "expected a value in the condition, found '-'");
             p.rhs_name = parse_observed_name();
-            if (std::find(cond_names_.begin(), cond_names_.end(), p.rhs_name) == cond_names_.end())
-                cond_names_.push_back(p.rhs_name);
+            if (cond_names_set_.insert(p.rhs_name).second) cond_names_.push_back(p.rhs_name);
         } else if (peek().kind == Kind::Int) {
             p.value = take().value;
             if (neg) p.value = -p.value;
@@ -865,7 +948,7 @@ private:
         } else {
             fail(v.pos, "expected a value in the condition, found " + describe(v));
         }
-        if (std::find(cond_names_.begin(), cond_names_.end(), p.name) == cond_names_.end()) cond_names_.push_back(p.name);
+        if (cond_names_set_.insert(p.name).second) cond_names_.push_back(p.name);
         return p;
     }
 
@@ -903,7 +986,7 @@ private:
         if (t_.has_locations_line) {
             names = listed_;
             for (const std::string& n : cond_names_)
-                if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+                if (!listed_set_.contains(n)) names.push_back(n);
         } else {
             for (const Thread& th : t_.threads)
                 for (const Register& r : th.registers) names.push_back(std::to_string(th.id) + ":" + r.name);
@@ -916,10 +999,7 @@ private:
             if (auto colon = n.find(':'); colon != std::string::npos) {
                 o.is_register = true;
                 o.thread = static_cast<std::uint32_t>(std::stoul(n.substr(0, colon)));
-                const Thread& th = t_.threads[o.thread];
-                const std::string reg = n.substr(colon + 1);
-                for (std::uint32_t i = 0; i < th.registers.size(); ++i)
-                    if (th.registers[i].name == reg) o.index = i;
+                o.index = reg_index_[o.thread].at(n.substr(colon + 1));
             } else {
                 o.index = loc_index_.at(n);
             }
@@ -931,19 +1011,19 @@ private:
             if (a.is_register && a.thread != b.thread) return a.thread < b.thread;
             return a.name < b.name;
         });
+        for (std::uint32_t i = 0; i < t_.observed.size(); ++i) observed_index_.emplace(t_.observed[i].name, i);
         resolve_atoms(t_.condition.prop);
         if (t_.condition.filter) resolve_atoms(*t_.condition.filter);
     }
 
+    // Recursion only through `~` and parentheses (kMaxNesting); conjunctions are loops.
     void resolve_atoms(Prop& p) {
         if (p.kind == Prop::Kind::Atom) {
-            for (std::uint32_t i = 0; i < t_.observed.size(); ++i) {
-                if (t_.observed[i].name == p.name) p.observed = i;
-                if (!p.rhs_name.empty() && t_.observed[i].name == p.rhs_name) p.rhs_observed = i;
-            }
+            p.observed = observed_index_.at(p.name);
+            if (!p.rhs_name.empty()) p.rhs_observed = observed_index_.at(p.rhs_name);
         }
         if (p.lhs) resolve_atoms(*p.lhs);
-        if (p.rhs) resolve_atoms(*p.rhs);
+        for (Prop& q : p.terms) resolve_atoms(q);
     }
 
     const std::string& file_;
@@ -959,6 +1039,14 @@ private:
     std::vector<std::string> listed_;
     std::vector<std::string> cond_names_;
     bool in_locations_line_ = false;
+    // Lookups that keep parsing linear in the size of the test (20,000 registers must not
+    // take seconds): names already listed, register names per thread, observed names.
+    std::set<std::string> listed_set_;
+    std::set<std::string> cond_names_set_;
+    std::set<std::pair<std::uint32_t, std::string>> reg_init_names_;
+    std::vector<std::map<std::string, std::uint32_t>> reg_index_;
+    std::map<std::string, std::uint32_t> observed_index_;
+    std::uint32_t depth_ = 0;  // current nesting (kMaxNesting)
 };
 
 }  // namespace

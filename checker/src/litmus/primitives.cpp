@@ -22,11 +22,23 @@ public:
         auto it = map_.find(name);
         return it == map_.end() ? nullptr : &it->second;
     }
+    const Primitive* find_kernel(std::string_view name) const {
+        auto it = kernel_alternatives_.find(name);
+        return it == kernel_alternatives_.end() ? nullptr : &it->second;
+    }
 
 private:
+    // A name registered twice is one both C11 and the kernel define with different argument
+    // orders (atomic_fetch_add(obj, arg) vs atomic_fetch_add(i, v)): the C11 row (added first)
+    // stays the primary one, the kernel row is kept as its alternative.
     void add(const std::string& name, Primitive p) {
         p.kernel = kernel_;
         auto [it, inserted] = map_.emplace(name, p);
+        if (!inserted) {
+            auto [alt, alt_inserted] = kernel_alternatives_.emplace(name, p);
+            alt->second.name = alt->first;
+            return;
+        }
         it->second.name = it->first;
     }
 
@@ -231,6 +243,7 @@ private:
     }
 
     std::map<std::string, Primitive, std::less<>> map_;
+    std::map<std::string, Primitive, std::less<>> kernel_alternatives_;
     bool kernel_ = false;  ///< set while build_kernel adds its rows
 };
 
@@ -243,6 +256,11 @@ const Table& table() {
 
 std::optional<Primitive> find_primitive(std::string_view name) {
     if (const Primitive* p = table().find(name)) return *p;
+    return std::nullopt;
+}
+
+std::optional<Primitive> find_kernel_alternative(std::string_view name) {
+    if (const Primitive* p = table().find_kernel(name)) return *p;
     return std::nullopt;
 }
 

@@ -82,6 +82,12 @@ struct Primitive {
 /// The primitive called `name`, or nullopt when mmcheck does not know it.
 std::optional<Primitive> find_primitive(std::string_view name);
 
+/// For a name that C11 and the kernel both define with different argument orders
+/// (atomic_fetch_{add,sub,and,or,xor}: C11 (object, operand), kernel (operand, counter)), the
+/// kernel's row; find_primitive returns the C11 one. The parser picks by which argument is a
+/// pointer. nullopt for every other name.
+std::optional<Primitive> find_kernel_alternative(std::string_view name);
+
 /// When `name` is a kernel primitive mmcheck deliberately does not model (grace periods,
 /// SRCU, ...), the reason to give; nullptr for any other name.
 const char* unsupported_reason(std::string_view name);

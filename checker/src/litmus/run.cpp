@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 namespace mmcheck::litmus {
 
@@ -29,8 +30,10 @@ bool evaluate(const Prop& p, const std::vector<std::int64_t>& values) {
         case Prop::Kind::Atom:
             return values[p.observed] == (p.rhs_name.empty() ? p.value : values[p.rhs_observed]);
         case Prop::Kind::Not: return !evaluate(*p.lhs, values);
-        case Prop::Kind::And: return evaluate(*p.lhs, values) && evaluate(*p.rhs, values);
-        case Prop::Kind::Or: return evaluate(*p.lhs, values) || evaluate(*p.rhs, values);
+        case Prop::Kind::And:
+            return std::all_of(p.terms.begin(), p.terms.end(), [&](const Prop& q) { return evaluate(q, values); });
+        case Prop::Kind::Or:
+            return std::any_of(p.terms.begin(), p.terms.end(), [&](const Prop& q) { return evaluate(q, values); });
     }
     return false;
 }
@@ -46,6 +49,11 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
     eo.stop_at_first_violation = false;
     eo.max_executions = options.max_executions;
     eo.time_limit_seconds = options.time_limit_seconds;
+    // The interpreter recurses once per nesting level (at most kMaxNesting, ast.hpp) before the
+    // innermost operation reaches the runtime's stack check; with dependency tracking (DepSet
+    // per operand) a level takes about 1.3 KiB, more than the default 256 KiB stack leaves for
+    // 200 levels. A litmus thread gets kLitmusStackSize instead.
+    eo.stack_size = kLitmusStackSize;
     eo.model = options.model.value_or(test->model);
     r.model = eo.model;
     if (eo.model == MemoryModelKind::RC11 && !test->lkmm_only.empty())
@@ -89,6 +97,25 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
     r.limit_hit = er.limit_hit;
     // One line per distinct violation: the same race shows in many executions.
     for (const Violation& v : er.violations) {
+        // A litmus thread is loop-free, so exceeding the event bound is the bound being too
+        // small for a long thread, not a livelock: the run is inconclusive, not a violation.
+        if (v.kind == ViolationKind::Livelock) {
+            r.limit_hit = "event bound: " + v.message;
+            continue;
+        }
+        // The interpreter throws only for a test that is wrong at run time (a dereference of a
+        // non-address, a division by zero): an error of the input, never a verdict.
+        if (v.kind == ViolationKind::Exception) {
+            // The interpreter's messages already start with `file:line:column:`; anything else
+            // (the engine refusing the model) is pinned to the test's first line.
+            static constexpr std::string_view kPrefix = "exception in model code: ";
+            const std::string where = printable(test->file) + ":";
+            std::string msg = v.message;
+            if (msg.starts_with(kPrefix) && msg.substr(kPrefix.size()).starts_with(where)) msg.erase(0, kPrefix.size());
+            else msg = where + "1:1: " + printable(msg);
+            if (std::find(r.errors.begin(), r.errors.end(), msg) == r.errors.end()) r.errors.push_back(std::move(msg));
+            continue;
+        }
         std::string line = std::string(violation_kind_name(v.kind)) + ": " + v.message;
         if (std::find(r.violations.begin(), r.violations.end(), line) == r.violations.end())
             r.violations.push_back(std::move(line));

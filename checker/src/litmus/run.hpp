@@ -52,6 +52,10 @@ struct LitmusResult {
     /// Violations the engine found on the way (data races on plain locations, run-time errors),
     /// one line each: kind and message.
     std::vector<std::string> violations;
+    /// Run-time errors of the test itself (the model threw: a dereference of a value that is no
+    /// address, a division by zero), one `file:line:column: Pn: message` each. A test with an
+    /// error has no verdict: the CLI prints the first error and exits 2.
+    std::vector<std::string> errors;
     /// Remarks the reader needs to judge the verdict (rcu markers, rcu_dereference mapping).
     std::vector<std::string> notes;
     /// The memory model the test ran under.

@@ -455,7 +455,18 @@ std::optional<std::string> axioms(const Model& m) {
     if (!m.pb.acyclic()) return "propagation";
     // cat:171 rcu
     if (!m.rb.irreflexive()) return "rcu";
-    // cat:215-218 plain-coherence
+    // cat:215-218 plain-coherence: each of its relations is a subset of pre-race & (rf | fr |
+    // co); when that is empty (no plain access in a communication edge between threads)
+    // the visibility relations need not be built.
+    {
+        const Set m_not_iw = set_minus(m.M, m.IW);
+        const Relation com = m.rf | m.fr | m.co;
+        bool any = false;
+        for (std::size_t a = 0; a < m.n && !any; ++a)
+            for (std::size_t b = 0; b < m.n && !any; ++b)
+                any = com.get(a, b) && m.ext.get(a, b) && ((m.Plain[a] && m.M[b]) || (m_not_iw[a] && m.Plain[b]));
+        if (!any) return std::nullopt;
+    }
     const PlainRelations p = plain_relations(m);
     const Relation wr_incoh = p.pre_race & m.rf & p.rw_xbstar.inverse();
     const Relation rw_incoh = p.pre_race & m.fr & p.wr_vis.inverse();
@@ -547,6 +558,23 @@ public:
         return lkmm::check(g);
     }
     [[nodiscard]] bool porf_acyclic() const override { return false; }
+    [[nodiscard]] bool appends_as_sink(const ExecutionGraph& g, const Event& e) const override {
+        // The last event of its thread has no po, addr, data or ctrl successor; a read of the
+        // co-latest write has no fr successor (fr = rf^-1;co, cat:79 via .bell), a write
+        // placed co-last no co successor and no reader yet. Every relation of the axioms is
+        // built from these base edges and po-based fence relations, except three inverses:
+        // fr (above), rcu-rscsi/srcu-rscsi (cat:136-137: from an unlock back to its lock,
+        // so SRCU lock and unlock events are excluded; RCU's are fences, never passed here)
+        // and the plain-coherence ones (cat:215-218: each needs a path out of the new event).
+        // lock.cat's lock-nest, nested-is-locked and unmatched-locks (lock:55-83) constrain
+        // incoming po-loc edges and its rf/co of lock events: every event of a mutex location
+        // is excluded, as is an RMW's write (atomic, cat:83, compares it with its read's rf).
+        if (!e.is_read() && !e.is_write()) return false;
+        if (e.has(kLock) || e.has(kUnlock) || e.has(kRmwWrite)) return false;
+        if (g.location(e.loc).kind == LocKind::Mutex) return false;
+        const LkmmTag t = tag_of(g, e);
+        return t != LkmmTag::SrcuLock && t != LkmmTag::SrcuUnlock;
+    }
     [[nodiscard]] std::optional<EventId> find_race(const ExecutionGraph&, EventId) const override {
         return std::nullopt;  // LKMM races are flags of complete graphs (cat:226)
     }

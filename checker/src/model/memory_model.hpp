@@ -47,6 +47,17 @@ public:
     /// reads from a write po-after a read that reads from ... (a porf cycle).
     [[nodiscard]] virtual bool porf_acyclic() const = 0;
 
+    /// Whether `e`, just added as the last event of its thread of a graph that was consistent
+    /// before it (a read reading the co-latest write of its location, or a write placed
+    /// co-last), is known to keep the graph consistent: it is then a sink of every relation
+    /// the axioms use, so no new cycle or forbidden edge can arise. An explorer may skip the
+    /// whole-graph check for such an event. False when the model does not know.
+    [[nodiscard]] virtual bool appends_as_sink(const ExecutionGraph& g, const Event& e) const {
+        (void)g;
+        (void)e;
+        return false;
+    }
+
     /// A data race involving `e`, found when `e` gets its rf (RC11: a plain access not
     /// hb-ordered with a conflicting one). LKMM defines races on complete graphs (flags).
     [[nodiscard]] virtual std::optional<EventId> find_race(const ExecutionGraph& g, EventId e) const = 0;

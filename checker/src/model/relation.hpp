@@ -88,9 +88,15 @@ public:
     /// The converse relation (b, a) for every (a, b).
     [[nodiscard]] Relation inverse() const {
         Relation r(n_);
+        // Set bits only: the checks invert sparse relations (rf, rscs) on every choice.
         for (std::size_t a = 0; a < n_; ++a)
-            for (std::size_t b = 0; b < n_; ++b)
-                if (get(a, b)) r.set(b, a);
+            for (std::size_t w = 0; w < words_; ++w) {
+                std::uint64_t m = data()[a * words_ + w];
+                while (m != 0) {
+                    r.set(w * 64 + static_cast<std::size_t>(std::countr_zero(m)), a);
+                    m &= m - 1;
+                }
+            }
         return r;
     }
     [[nodiscard]] bool empty() const {

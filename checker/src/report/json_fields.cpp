@@ -2,6 +2,8 @@
 /// \file One-line field errors for JSON input.
 #include "report/json_fields.hpp"
 
+#include "report/text_escape.hpp"
+
 #include <algorithm>
 #include <climits>
 
@@ -40,16 +42,51 @@ void FieldErrors::fail(const std::string& field, const std::string& what) const 
 void FieldErrors::fail_file(const std::string& what) const { throw InputError(file_ + ": " + what); }
 
 json FieldErrors::parse(const std::string& text) const {
+    json j;
     try {
-        return json::parse(text);
+        j = json::parse(text);
     } catch (const json::parse_error& e) {
-        if (std::string(e.what()).find("end of input") != std::string::npos)
+        // Truncated: nlohmann says "end of input", or (inside a string or literal) reports the
+        // token it was reading with the error one past the last byte.
+        if (std::string(e.what()).find("end of input") != std::string::npos || e.byte > text.size())
             fail_file("malformed JSON: the document ends early (truncated file?) at " + line_column(text, e.byte));
         fail_file("malformed JSON at " + line_column(text, e.byte) + ": " +
                   (e.byte == 0 || e.byte > text.size() || static_cast<unsigned char>(text[e.byte - 1]) < 0x20
                        ? std::string("unexpected input")
                                                        : "unexpected '" + std::string(1, text[e.byte - 1]) + "'"));
+    } catch (const json::out_of_range&) {
+        // nlohmann throws this (not parse_error) for a number no double holds, e.g. 1e400;
+        // found by fuzz_scenario (fuzz/regressions/scenario/number-overflow.json).
+        fail_file("malformed JSON: a number is out of range (larger than a double can hold)");
     }
+    // Duplicate keys are rejected, not resolved (nlohmann keeps the last, so a scenario or
+    // trace edited by hand could silently say something else than its reader sees). A second
+    // pass over the valid document with a callback that sees each key as it is read: one set
+    // of keys per open object.
+    std::vector<std::vector<std::string>> open;
+    std::string duplicate;
+    const json::parser_callback_t on_event = [&](int, json::parse_event_t ev, json& parsed) {
+        switch (ev) {
+            case json::parse_event_t::object_start: open.emplace_back(); break;
+            case json::parse_event_t::object_end:
+                if (!open.empty()) open.pop_back();
+                break;
+            case json::parse_event_t::key:
+                if (!open.empty() && duplicate.empty()) {
+                    auto& keys = open.back();
+                    const std::string& k = parsed.get_ref<const std::string&>();
+                    if (std::find(keys.begin(), keys.end(), k) != keys.end()) duplicate = k;
+                    else keys.push_back(k);
+                }
+                break;
+            default: break;
+        }
+        return true;
+    };
+    const json again = json::parse(text, on_event);
+    (void)again;
+    if (!duplicate.empty()) fail_file("duplicate key '" + escape_for_message(duplicate) + "' in one object");
+    return j;
 }
 
 void FieldErrors::expect_type(const json& j, const std::string& field, bool ok, const char* expected) const {

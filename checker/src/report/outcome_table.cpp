@@ -10,7 +10,7 @@ namespace mmcheck {
 bool outcome_matches(const OutcomePattern& p, const Outcome& outcome) {
     for (const auto& [name, value] : p.values) {
         const auto it = std::find_if(outcome.begin(), outcome.end(),
-                                     [&name](const auto& kv) { return kv.first == name; });
+                                     [&n = name](const auto& kv) { return kv.first == n; });  // clang 14: no binding capture
         if (it == outcome.end() || it->second != value) return false;
     }
     return true;

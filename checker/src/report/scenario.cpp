@@ -27,31 +27,47 @@ OutcomeClass parse_class(const FieldErrors& err, const json& j, const std::strin
     err.fail(field, "value \"" + s + "\" is not a class, expected acceptable, interesting or forbidden");
 }
 
-Expectation parse_expect(const FieldErrors& err, const json& j) {
+Expectation parse_expect(const FieldErrors& err, const json& j, const std::string& field) {
     Expectation e;
     if (j.is_string()) {
         if (j.get<std::string>() != "safe")
-            err.fail("expect", "value " + j.dump() + " is not an expectation, expected \"safe\" or {\"violation\": KIND, ...}");
+            err.fail(field, "value " + j.dump() + " is not an expectation, expected \"safe\" or {\"violation\": KIND, ...}");
         return e;
     }
-    err.expect_type(j, "expect", j.is_object(), "\"safe\" or an object {\"violation\": KIND, \"property\": NAME}");
-    err.only_keys(j, "expect.", {"violation", "property"});
-    if (!j.contains("violation")) err.fail("expect.violation", "missing, expected a violation kind");
-    const std::string kind = err.string(j["violation"], "expect.violation");
+    err.expect_type(j, field, j.is_object(), "\"safe\" or an object {\"violation\": KIND, \"property\": NAME}");
+    err.only_keys(j, field + ".", {"violation", "property"});
+    if (!j.contains("violation")) err.fail(field + ".violation", "missing, expected a violation kind");
+    const std::string kind = err.string(j["violation"], field + ".violation");
     const auto k = parse_violation_kind(kind);
     if (!k)
-        err.fail("expect.violation", "value \"" + kind +
-                                         "\" is not a violation kind, expected check, race, deadlock, stuck, exception or livelock");
+        err.fail(field + ".violation", "value \"" + kind +
+                                         "\" is not a violation kind, expected check, race, deadlock, stuck, exception, livelock, use-after-free, double-free or lock-misuse");
     e.safe = false;
     e.kind = *k;
     if (j.contains("property")) {
         if (e.kind != ViolationKind::Check)
-            err.fail("expect.property", "only a violation of kind check names a property");
-        e.property = err.string(j["property"], "expect.property");
+            err.fail(field + ".property", "only a violation of kind check names a property");
+        e.property = err.string(j["property"], field + ".property");
     } else if (e.kind == ViolationKind::Check) {
-        err.fail("expect.property", "missing, expected the name of the check that fails");
+        err.fail(field + ".property", "missing, expected the name of the check that fails");
     }
     return e;
+}
+
+void parse_limits(const FieldErrors& err, const json& l, const std::string& field, ScenarioLimits& out) {
+    err.expect_type(l, field, l.is_object(), "an object");
+    err.only_keys(l, field + ".", {"max_executions", "time_limit", "max_events_per_thread"});
+    if (l.contains("max_executions"))
+        out.max_executions = static_cast<std::uint64_t>(err.integer(l["max_executions"], field + ".max_executions", 0, INT64_MAX));
+    if (l.contains("time_limit")) {
+        const json& t = l["time_limit"];
+        err.expect_type(t, field + ".time_limit", t.is_number(), "a number of seconds");
+        out.time_limit = t.get<double>();
+        if (out.time_limit < 0) err.fail(field + ".time_limit", "value " + t.dump() + " is negative, expected seconds >= 0");
+    }
+    if (l.contains("max_events_per_thread"))
+        out.max_events_per_thread = static_cast<std::uint32_t>(
+            err.integer(l["max_events_per_thread"], field + ".max_events_per_thread", 1, 0xFFFF));
 }
 
 OutcomeTable parse_outcomes(const FieldErrors& err, const json& j) {
@@ -98,6 +114,28 @@ bool Scenario::has_tag(std::string_view t) const {
     return std::find(tags.begin(), tags.end(), t) != tags.end();
 }
 
+std::string Scenario::run_name() const {
+    if (memory_model == MemoryModelKind::RC11) return name;
+    return name + "." + memory_model_name(memory_model);
+}
+
+bool Scenario::names_model(MemoryModelKind m) const {
+    return std::any_of(models.begin(), models.end(), [m](const ModelExpectation& e) { return e.model == m; });
+}
+
+Scenario Scenario::under(MemoryModelKind m) const {
+    Scenario s = *this;
+    s.memory_model = m;
+    const ModelExpectation* e = models.empty() ? nullptr : &models.front();
+    for (const auto& x : models)
+        if (x.model == m) e = &x;
+    if (e != nullptr) {
+        s.expect = e->expect;
+        s.limits = e->limits;
+    }
+    return s;
+}
+
 std::string expectation_text(const Expectation& e) {
     if (e.safe) return "safe";
     std::string s = std::string("violation (") + violation_kind_name(e.kind);
@@ -121,7 +159,7 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
     const FieldErrors err(display_path.string());
     const json j = err.parse(text);
     if (!j.is_object()) err.fail_file(std::string("is ") + json_type_name(j) + ", expected a JSON object");
-    err.only_keys(j, "", {"model", "variant", "params", "description", "source", "tags", "limits", "expect", "outcomes"});
+    err.only_keys(j, "", {"model", "variant", "params", "description", "source", "tags", "limits", "expect", "models", "outcomes"});
 
     Scenario s;
     s.name = name;
@@ -129,8 +167,12 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
     // The hash covers the parsed content, so reformatting a file does not change it.
     s.hash = fnv1a_hex(j.dump());
 
-    for (const char* required : {"model", "description", "source", "expect"})
+    for (const char* required : {"model", "description", "source"})
         if (!j.contains(required)) err.fail(required, "missing, this field is required");
+    if (!j.contains("expect") && !j.contains("models"))
+        err.fail("expect", "missing, this field is required (or \"models\" with an expect per memory model)");
+    if (j.contains("expect") && j.contains("models"))
+        err.fail("models", "given with a top-level 'expect', expected the expectation in one place: move it into models.rc11");
 
     s.model = err.string(j["model"], "model");
     const ModelInfo* info = registry.find(s.model);
@@ -171,23 +213,34 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
         for (std::size_t i = 0; i < tags.size(); ++i)
             s.tags.push_back(err.string(tags[i], "tags[" + std::to_string(i) + "]"));
     }
-    if (j.contains("limits")) {
-        const json& l = j["limits"];
-        err.expect_type(l, "limits", l.is_object(), "an object");
-        err.only_keys(l, "limits.", {"max_executions", "time_limit", "max_events_per_thread"});
-        if (l.contains("max_executions"))
-            s.limits.max_executions = static_cast<std::uint64_t>(err.integer(l["max_executions"], "limits.max_executions", 0, INT64_MAX));
-        if (l.contains("time_limit")) {
-            const json& t = l["time_limit"];
-            err.expect_type(t, "limits.time_limit", t.is_number(), "a number of seconds");
-            s.limits.time_limit = t.get<double>();
-            if (s.limits.time_limit < 0) err.fail("limits.time_limit", "value " + t.dump() + " is negative, expected seconds >= 0");
+    if (j.contains("limits")) parse_limits(err, j["limits"], "limits", s.limits);
+    if (j.contains("expect")) {
+        s.expect = parse_expect(err, j["expect"], "expect");
+        s.models.push_back(ModelExpectation{MemoryModelKind::RC11, s.expect, s.limits});
+    } else {
+        const json& m = j["models"];
+        err.expect_type(m, "models", m.is_object() && !m.empty(),
+                        "a non-empty object such as {\"rc11\": {\"expect\": \"safe\"}, \"lkmm\": {...}}");
+        err.only_keys(m, "models.", {"rc11", "lkmm"});
+        // A fixed order (rc11, then lkmm): the file's key order is not kept by the parser.
+        for (const char* key : {"rc11", "lkmm"}) {
+            if (!m.contains(key)) continue;
+            const std::string f = std::string("models.") + key;
+            const json& e = m[key];
+            err.expect_type(e, f, e.is_object(), "an object {\"expect\": ..., \"limits\": {...}}");
+            err.only_keys(e, f + ".", {"expect", "limits"});
+            if (!e.contains("expect")) err.fail(f + ".expect", "missing, this field is required");
+            ModelExpectation me;
+            me.model = *parse_memory_model(key);
+            me.expect = parse_expect(err, e["expect"], f + ".expect");
+            me.limits = s.limits;
+            if (e.contains("limits")) parse_limits(err, e["limits"], f + ".limits", me.limits);
+            s.models.push_back(std::move(me));
         }
-        if (l.contains("max_events_per_thread"))
-            s.limits.max_events_per_thread = static_cast<std::uint32_t>(
-                err.integer(l["max_events_per_thread"], "limits.max_events_per_thread", 1, 0xFFFF));
+        s.memory_model = s.models.front().model;
+        s.expect = s.models.front().expect;
+        s.limits = s.models.front().limits;
     }
-    s.expect = parse_expect(err, j["expect"]);
     if (j.contains("outcomes")) s.outcomes = parse_outcomes(err, j["outcomes"]);
     return s;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "explore/result.hpp"
+#include "model/memory_model.hpp"
 
 #include <mmcheck/registry.hpp>
 
@@ -58,6 +59,13 @@ struct ScenarioLimits {
     std::uint32_t max_events_per_thread = 5000;
 };
 
+/// What a scenario expects under one memory model ("models": {"lkmm": {...}}).
+struct ModelExpectation {
+    MemoryModelKind model = MemoryModelKind::RC11;
+    Expectation expect;
+    ScenarioLimits limits;            ///< the scenario's limits, with this model's overrides
+};
+
 struct Scenario {
     std::string name;                 ///< path under scenarios/ without ".json"
     std::filesystem::path file;       ///< the file it was read from
@@ -71,8 +79,21 @@ struct Scenario {
     Expectation expect;
     OutcomeTable outcomes;
     std::string hash;                 ///< of the file's canonical JSON, "fnv1a64:<16 hex>"
+    /// Every memory model the scenario is checked under, in file order of rc11, lkmm (one
+    /// entry, rc11 with the top-level expect, when the file has no "models").
+    std::vector<ModelExpectation> models;
+    /// The model of this run: `expect` and `limits` above are those of this model.
+    MemoryModelKind memory_model = MemoryModelKind::RC11;
 
     [[nodiscard]] bool has_tag(std::string_view t) const;
+    /// The name of this run: `name` under RC11, `name.<model>` otherwise (so its committed
+    /// counterexample is results/<name>.<model>.json).
+    [[nodiscard]] std::string run_name() const;
+    /// This scenario as run under `m`: its expectation and limits for `m` when the file names
+    /// it, else (an override with --model) the first model's.
+    [[nodiscard]] Scenario under(MemoryModelKind m) const;
+    /// Whether the file names model `m`.
+    [[nodiscard]] bool names_model(MemoryModelKind m) const;
 };
 
 /// The text of an expectation: "safe", "violation (check: mp weak outcome)".

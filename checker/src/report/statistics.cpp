@@ -21,7 +21,10 @@ bool ends_execution_uncounted(const Violation& v) {
         case ViolationKind::Stuck:
         case ViolationKind::Deadlock: return false;              // found in a blocked execution
         case ViolationKind::Race:
+        case ViolationKind::UseAfterFree:
+        case ViolationKind::DoubleFree:
         case ViolationKind::Exception:
+        case ViolationKind::LockMisuse:
         case ViolationKind::Livelock: return true;
     }
     return true;

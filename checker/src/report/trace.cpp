@@ -115,6 +115,7 @@ Trace make_trace(const Violation& v, const ExploreResult& result, const TraceCon
     t.variant = ctx.variant;
     t.params = ctx.params;
     t.replay_options = ctx.replay_options;
+    t.memory_model = ctx.replay_options.memory_model;  // the counterexample records its model
 
     std::vector<EventId> order = v.order;
     if (order.empty()) {
@@ -284,8 +285,9 @@ ordered_json trace_to_json(const Trace& t) {
         {"scenario_hash", t.scenario_hash},
         {"options", options},
         {"decisions", decisions}};
-    // The one timing field: everything above is deterministic.
-    j["elapsed_seconds"] = t.seconds;
+    // No timing: a trace is a committed artefact, byte-identical across runs and --jobs
+    // (timings go to the terminal and summary.json). Older traces carry elapsed_seconds; the
+    // reader still accepts it.
     return j;
 }
 
@@ -502,16 +504,44 @@ Trace trace_from_json(const std::string& text, const std::string& display) {
         dec.spurious = err.boolean(err.required(d, f + ".", "spurious"), f + ".spurious");
         t.decisions.push_back(dec);
     }
-    const json& secs = err.required(j, "", "elapsed_seconds");
-    err.expect_type(secs, "elapsed_seconds", secs.is_number(), "a number");
-    t.seconds = secs.get<double>();
-    t.stats.seconds = t.seconds;
+    if (const auto secs = j.find("elapsed_seconds"); secs != j.end()) {
+        err.expect_type(*secs, "elapsed_seconds", secs->is_number(), "a number");
+        t.seconds = secs->get<double>();
+        t.stats.seconds = t.seconds;
+    }
 
-    // Cross-references, so a renderer can trust every seq it follows.
+    // Cross-references and structure, so a renderer or replay can trust every seq it follows
+    // (explain and replay read nothing else): at least one event; each thread's events have
+    // the po indices 0..n-1 once each; a read reads from a write of its own location, never
+    // from itself.
+    if (t.events.empty()) err.fail("events", "is empty: a counterexample has at least one event");
+    {
+        std::vector<std::vector<bool>> seen(t.threads.size());
+        for (const auto& e : t.events) {
+            auto& s = seen[e.thread];
+            if (s.size() <= e.index) s.resize(e.index + 1, false);
+            if (s[e.index])
+                err.fail("events[" + std::to_string(e.seq - 1) + "].index",
+                         "value " + std::to_string(e.index) + " appears twice in thread " + std::to_string(e.thread));
+            s[e.index] = true;
+        }
+        for (std::size_t th = 0; th < seen.size(); ++th)
+            for (std::size_t i = 0; i < seen[th].size(); ++i)
+                if (!seen[th][i])
+                    err.fail("events", "thread " + std::to_string(th) + " has no event with index " + std::to_string(i) +
+                                           " but a later one");
+    }
     for (const auto& e : t.events) {
         const std::string p = "events[" + std::to_string(e.seq - 1) + "].";
         if (e.reads_from && *e.reads_from != 0 && *e.reads_from > t.events.size())
             err.fail(p + "reads_from", "names no event of the trace");
+        if (e.reads_from && *e.reads_from == e.seq) err.fail(p + "reads_from", "the event reads from itself");
+        if (e.kind == EventKind::Read && e.reads_from && *e.reads_from != 0) {
+            const TraceEvent& w = t.events[*e.reads_from - 1];
+            if (w.kind != EventKind::Write || w.location != e.location)
+                err.fail(p + "reads_from", "value " + std::to_string(*e.reads_from) +
+                                               " is not a write of the location this event reads");
+        }
         if (e.other_thread && *e.other_thread >= t.threads.size())
             err.fail(p + "other_thread", "names no thread of the trace");
     }

@@ -63,6 +63,10 @@ public:
     virtual void report_violation(ViolationKind kind, std::string message,
                                   std::optional<ThreadId> thread, SourceRef src,
                                   const Outcome* outcome) = 0;
+    /// Points the violation just reported (in this run) at event `at` instead of its thread's
+    /// last event: for a violation reported once the execution is complete (a lifetime error)
+    /// but found at an earlier event.
+    virtual void locate_last_violation(EventId at) { (void)at; }
     /// True when the driver chooses the thread of every new event itself (brute force, replay);
     /// otherwise the runtime runs the lowest-numbered runnable thread.
     [[nodiscard]] virtual bool picks_threads() const { return false; }

@@ -2,16 +2,99 @@
 /// \file Runtime implementation: fibers, replay, and the bridge to the driver.
 #include "runtime/runtime.hpp"
 
+#include "graph/tool_limit.hpp"
+
 #include <boost/context/protected_fixedsize_stack.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
+
+#include <signal.h>
+#include <unistd.h>
+
+// AddressSanitizer must be told about every switch between the scheduler's stack and a fiber's
+// (compiler-rt's common_interface_defs.h, "fiber annotation" API): otherwise it takes a switch
+// for a stack overflow or reports the other stack's frames as out of bounds. Debian's
+// Boost.Context is the fcontext implementation, which does not annotate its own switches.
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define MMCHECK_ASAN_FIBERS 1
+#endif
 
 namespace mmcheck {
 
 namespace {
 thread_local ExecutionContext* g_current = nullptr;
+
+/// The fiber running on this OS thread, for the SIGSEGV handler (stack_overflow_message):
+/// its guard page and name. Plain values written only by this thread, read only by a signal
+/// handler on this thread.
+struct RunningFiber {
+    std::uintptr_t guard_lo = 0;  ///< the guard page below the stack: [guard_lo, guard_hi)
+    std::uintptr_t guard_hi = 0;
+    std::size_t stack_size = 0;
+    const char* name = nullptr;
+};
+thread_local RunningFiber g_running_fiber;
+
+/// An alternate signal stack for this OS thread, so that a SIGSEGV from a full fiber stack can
+/// still run a handler. Removed when the thread ends.
+struct AltStack {
+    std::vector<char> mem;
+    AltStack() : mem(std::max<std::size_t>(SIGSTKSZ, 64 * 1024)) {
+        stack_t ss{};
+        ss.ss_sp = mem.data();
+        ss.ss_size = mem.size();
+        ::sigaltstack(&ss, nullptr);
+    }
+    ~AltStack() {
+        stack_t ss{};
+        ss.ss_flags = SS_DISABLE;
+        ::sigaltstack(&ss, nullptr);
+    }
+    AltStack(const AltStack&) = delete;
+    AltStack& operator=(const AltStack&) = delete;
+};
+
+void install_alt_stack() {
+    thread_local AltStack alt;
+    (void)alt;
+}
+
+#if defined(MMCHECK_ASAN_FIBERS)
+void start_switch(void** fake_stack, const void* bottom, std::size_t size) {
+    __sanitizer_start_switch_fiber(fake_stack, bottom, size);
+}
+void finish_switch(void* fake_stack, const void** bottom, std::size_t* size) {
+    __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
+}
+#else
+void start_switch(void**, const void*, std::size_t) {}
+void finish_switch(void*, const void**, std::size_t*) {}
+#endif
+
+/// Appends `s` to buf[*at..n) (async-signal-safe formatting for the SIGSEGV message).
+void append(char* buf, std::size_t n, std::size_t* at, const char* s) {
+    for (; *s != '\0' && *at + 1 < n; ++s) {
+        const auto c = static_cast<unsigned char>(*s);
+        buf[(*at)++] = c < 0x20 || c == 0x7f ? '?' : *s;  // a name's control characters stay invisible
+    }
+    buf[*at] = '\0';
+}
+void append_number(char* buf, std::size_t n, std::size_t* at, std::size_t v) {
+    char digits[24];
+    std::size_t k = 0;
+    do {
+        digits[k++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && k < sizeof digits);
+    char out[24];
+    for (std::size_t i = 0; i < k; ++i) out[i] = digits[k - 1 - i];
+    out[k] = '\0';
+    append(buf, n, at, out);
+}
 
 const char* order_name(std::memory_order mo) {
     switch (mo) {
@@ -67,11 +150,26 @@ ExecutionContext& detail::current_context() {
 void detail::set_current_context(ExecutionContext* ctx) { g_current = ctx; }
 ExecutionContext* detail::current_context_or_null() noexcept { return g_current; }
 
+bool stack_overflow_message(const void* fault_address, char* buf, std::size_t n) noexcept {
+    const RunningFiber& f = g_running_fiber;
+    const auto a = reinterpret_cast<std::uintptr_t>(fault_address);
+    if (n == 0 || f.name == nullptr || a < f.guard_lo || a >= f.guard_hi) return false;
+    std::size_t at = 0;
+    buf[0] = '\0';
+    append(buf, n, &at, "thread '");
+    append(buf, n, &at, f.name);
+    append(buf, n, &at, "' overflowed its stack of ");
+    append_number(buf, n, &at, f.stack_size / 1024);
+    append(buf, n, &at, " KiB (deep recursion in model code?); raise it with --stack-size");
+    return true;
+}
+
 /// Fiber stacks, reused across executions. Guard pages (protected stacks) turn a stack
-/// overflow in model code into a clean crash instead of memory corruption.
+/// overflow in model code into a fault on the guard page (stack_overflow_message) instead of
+/// memory corruption; check_stack() catches most overflows before that.
 class StackPool {
 public:
-    static constexpr std::size_t kStackSize = 256 * 1024;
+    explicit StackPool(std::size_t size) : alloc_(size) {}
     boost::context::stack_context take() {
         if (free_.empty()) return alloc_.allocate();
         auto s = free_.back();
@@ -84,22 +182,29 @@ public:
     }
 
 private:
-    boost::context::protected_fixedsize_stack alloc_{kStackSize};
+    boost::context::protected_fixedsize_stack alloc_;
     std::vector<boost::context::stack_context> free_;
 };
 
 namespace {
 struct PooledStack {
     StackPool* pool;
-    boost::context::stack_context allocate() { return pool->take(); }
+    boost::context::stack_context* record;  // where the fiber's stack is noted (ASan, guard page)
+    boost::context::stack_context allocate() {
+        *record = pool->take();
+        return *record;
+    }
     void deallocate(boost::context::stack_context& s) { pool->give(s); }
 };
 }  // namespace
 
-Runtime::Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread)
+Runtime::Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread,
+                 std::size_t stack_size)
     : program_(program), driver_(driver), max_events_per_thread_(max_events_per_thread),
-      stacks_(std::make_unique<StackPool>()), instr_(program.instrumentation.get()) {
+      stack_size_(stack_size == 0 ? kDefaultStackSize : std::clamp(stack_size, kMinStackSize, kMaxStackSize)),
+      stacks_(std::make_unique<StackPool>(stack_size_)), instr_(program.instrumentation.get()) {
     threads_.reserve(kMaxThreads);  // fibers index threads_ across spawns: never reallocate
+    install_alt_stack();
 }
 
 Runtime::~Runtime() {
@@ -143,14 +248,25 @@ void Runtime::declare_thread(std::string name, std::function<void()> body) {
 ThreadId Runtime::self() const { return running_.back(); }
 
 void Runtime::reset_threads() {
-    // Destroying a suspended fiber unwinds its stack (boost forced_unwind), so model
-    // destructors run. Fibers that finished are empty.
+    // A suspended fiber is resumed once more with unwinding_ set: suspend() then throws
+    // StopThread, which unwinds the model's frames (their destructors run, and model API
+    // calls do nothing while tearing_down_) up to the fiber's entry, which returns. Boost's
+    // own forced_unwind would do the same from the fiber's destructor, but through a switch
+    // the sanitizer annotations cannot see. Fibers that finished are empty.
+    unwinding_ = true;
+    for (std::size_t t = 0; t < threads_.size(); ++t)
+        if (threads_[t].started && threads_[t].fiber) resume(static_cast<ThreadId>(t));
+    unwinding_ = false;
     threads_.clear();
     running_.clear();
 }
 
 void Runtime::suspend(ThreadId t) {
+    void* fake = nullptr;
+    start_switch(&fake, threads_[t].caller_stack, threads_[t].caller_stack_size);
     threads_[t].caller = std::move(threads_[t].caller).resume();
+    finish_switch(fake, &threads_[t].caller_stack, &threads_[t].caller_stack_size);
+    if (unwinding_) throw StopThread{};
 }
 
 void Runtime::stop_thread(ThreadId t, ThreadStatus status) {
@@ -164,8 +280,9 @@ void Runtime::resume(ThreadId t) {
     if (!th.started) {
         th.started = true;
         th.fiber = boost::context::fiber(
-            std::allocator_arg, PooledStack{stacks_.get()},
+            std::allocator_arg, PooledStack{stacks_.get(), &th.stack},
             [this, t](boost::context::fiber&& caller) {
+                finish_switch(nullptr, &threads_[t].caller_stack, &threads_[t].caller_stack_size);
                 threads_[t].caller = std::move(caller);
                 try {
                     threads_[t].body();
@@ -179,6 +296,11 @@ void Runtime::resume(ThreadId t) {
                 } catch (const boost::context::detail::forced_unwind&) {
                     throw;
                 } catch (const StopThread&) {
+                } catch (const ToolLimitError&) {
+                    // Not the model's fault: the run ends, and the explorer reports the limit.
+                    threads_[t].status = ThreadStatus::Finished;
+                    aborted_ = true;
+                    internal_error_ = std::current_exception();
                 } catch (const Nondeterminism&) {
                     threads_[t].status = ThreadStatus::Finished;
                     aborted_ = true;
@@ -200,12 +322,60 @@ void Runtime::resume(ThreadId t) {
                                              SourceRef{}, nullptr);
                     mark_violated(t);
                 }
+                // This stack is left for good: no fake frames to keep (nullptr).
+                start_switch(nullptr, threads_[t].caller_stack, threads_[t].caller_stack_size);
                 return std::move(threads_[t].caller);
             });
     }
     running_.push_back(t);
+    const boost::context::stack_context& sc = threads_[t].stack;
+    const auto top = reinterpret_cast<std::uintptr_t>(sc.sp);
+    const std::uintptr_t bottom = top - sc.size;  // the guard page is the lowest page
+    const RunningFiber saved = g_running_fiber;
+    g_running_fiber = RunningFiber{bottom, bottom + static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE)), stack_size_,
+                                   driver_.graph().thread(t).name.c_str()};
+    running_thread_.store(static_cast<int>(t), std::memory_order_relaxed);
+    heartbeat_.fetch_add(1, std::memory_order_relaxed);
+    void* fake = nullptr;
+    start_switch(&fake, reinterpret_cast<const void*>(bottom), sc.size);
     threads_[t].fiber = std::move(threads_[t].fiber).resume();
+    finish_switch(fake, nullptr, nullptr);
+    running_thread_.store(running_.size() > 1 ? static_cast<int>(running_[running_.size() - 2]) : -1,
+                          std::memory_order_relaxed);
+    g_running_fiber = saved;
     running_.pop_back();
+}
+
+void Runtime::check_stack() {
+    // The runtime and the driver (consistency checks, revisits) run on this stack below the
+    // model's frames: keep them this much room.
+    const ThreadId t = self();
+    const boost::context::stack_context& sc = threads_[t].stack;
+    if (sc.sp == nullptr) return;
+    const std::size_t reserve = std::min<std::size_t>(48 * 1024, stack_size_ / 4);
+    const auto bottom = reinterpret_cast<std::uintptr_t>(sc.sp) - sc.size;
+    char probe = 0;
+    const auto here = reinterpret_cast<std::uintptr_t>(&probe);
+    if (here > bottom + reserve + static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE))) return;
+    throw ToolLimitError("stack-size", "thread '" + driver_.graph().thread(t).name + "' overflowed its stack of " +
+                                           std::to_string(stack_size_ / 1024) +
+                                           " KiB (deep recursion in model code?); raise it with --stack-size");
+}
+
+std::string Runtime::describe_running() const {
+    const int t = running_thread_.load(std::memory_order_relaxed);
+    const auto& g = driver_.graph();
+    if (t < 0 || static_cast<std::size_t>(t) >= g.num_threads()) return "the model's setup code";
+    const auto tid = static_cast<ThreadId>(t);
+    std::string s = "thread '" + g.thread(tid).name + "'";
+    const auto& ev = g.thread_events(tid);
+    const std::size_t done = static_cast<std::size_t>(t) < threads_.size() ? threads_[tid].next : 0;
+    if (done == 0 || done > ev.size()) return s + " (no event yet)";
+    const Event& e = ev[done - 1];
+    s += " (last event: " + std::string(kind_name(e.kind)) + " " + e.op;
+    if (e.is_read() || e.is_write()) s += " of '" + g.location(e.loc).name + "'";
+    if (e.src.line != 0) s += " at " + std::string(e.src.file) + ":" + std::to_string(e.src.line);
+    return s + ")";
 }
 
 bool Runtime::has_pending_rmw(ThreadId t) const {
@@ -260,15 +430,25 @@ void Runtime::validate_replay(ThreadId t, const Event& e, const EventRequest& re
     if (same) same = (e.flags & (kAwait | kLock | kUnlock | kUpdate)) == (req.flags & (kAwait | kLock | kUnlock | kUpdate));
     if (same) same = std::strcmp(e.op, req.op) == 0;
     if (!same) {
-        throw Nondeterminism("model is not deterministic: thread " + std::to_string(t) + " event " +
-                             std::to_string(threads_[t].next) + " was a " + kind_name(e.kind) +
-                             " and is now a " + kind_name(req.kind) + " (" + e.op + " vs " + req.op + ")" +
-                             " (model code must depend only on values it reads through mmcheck)");
+        // Name both operations by the model line (or kernel.hpp helper) that issued them:
+        // where the two executions went apart is what the model's author must look at.
+        const auto where = [](const char* op, SourceRef src) {
+            std::string w = std::string(op);
+            if (src.line != 0) w += " at " + std::string(src.file) + ":" + std::to_string(src.line);
+            return w;
+        };
+        throw Nondeterminism("model is not deterministic: thread '" + driver_.graph().thread(t).name + "' event " +
+                             std::to_string(threads_[t].next) + " was a " + kind_name(e.kind) + " (" +
+                             where(e.op, e.src) + ") and is now a " + kind_name(req.kind) + " (" +
+                             where(req.op, req.src) +
+                             ") (model code must depend only on values it reads through mmcheck)");
     }
 }
 
 const Event& Runtime::next_event(EventRequest& req) {
     const ThreadId t = self();
+    heartbeat_.fetch_add(1, std::memory_order_relaxed);
+    check_stack();
     ThreadState& th = threads_[t];
     auto& g = driver_.graph();
     if (th.next < g.thread_size(t)) {
@@ -378,6 +558,17 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     req.op = op_name;
     req.src = src;
     take_annotation(req);
+    // A fully ordered kernel RMW (kernel.hpp: NotLkmm fence, Mb RMW, NotLkmm fence) is one
+    // event under a model without the C++11 mapping's fences (LKMM): it is then the whole
+    // primitive, and the timeline names it after the kernel helper the model called
+    // (atomic_inc_not_zero, folio_try_get), not its building block. Under RC11 it keeps its
+    // name, so RC11 traces are unchanged.
+    if (req.lk == LkmmTag::Mb && !running_.empty() && !threads_[self()].kernel_ops.empty()) {
+        EventRequest c11_fence;
+        c11_fence.kind = EventKind::Fence;
+        c11_fence.lk = LkmmTag::NotLkmm;
+        if (!driver_.keeps(c11_fence)) req.op = threads_[self()].kernel_ops.front().name;
+    }
     const Event& r = next_event(req);
     const std::int64_t old = r.value;
     if (!r.has(kRmwRead)) return UpdateResult{old, false};
@@ -388,7 +579,7 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     auto nv = fn(old);
     w.value = nv ? *nv : old;
     w.flags = kRmwWrite;
-    w.op = op_name;
+    w.op = req.op;
     w.src = src;
     w.lk = req.lk;  // one annotation for both events of the RMW
     w.deps = req.deps;
@@ -413,7 +604,11 @@ void Runtime::fence(std::memory_order order, SourceRef src) {
             else if (std::strncmp(ops.front().name, "smp_", 4) == 0) kind = "barrier";
             else kind = "leading mb";
         }
-        if (ordering_site("atomic_thread_fence", kind, "drop", src)) return;
+        if (ordering_site("atomic_thread_fence", kind, "drop", src)) {
+            EventRequest dropped;
+            take_annotation(dropped);  // the annotation was this fence's: never the next op's
+            return;
+        }
     }
     EventRequest req;
     req.kind = EventKind::Fence;
@@ -447,8 +642,23 @@ std::int64_t Runtime::await(LocId loc, std::memory_order order, const WaitPredic
     return v;
 }
 
+void Runtime::lock_misuse(std::string message, SourceRef src) {
+    const ThreadId t = self();
+    driver_.report_violation(ViolationKind::LockMisuse, std::move(message), t, src, nullptr);
+    stop_violated(t);
+}
+
 void Runtime::lock(LocId mutex, SourceRef src) {
     if (tearing_down_ || in_final_) return;
+    {
+        const auto& held = threads_[self()].held;
+        // A second lock by the holder would wait for itself for ever (a self-deadlock that
+        // lockdep reports as "possible recursive locking"): reported as misuse at the line.
+        if (std::find(held.begin(), held.end(), mutex) != held.end())
+            lock_misuse("thread '" + driver_.graph().thread(self()).name + "' locks mutex '" +
+                            driver_.graph().location(mutex).name + "', which it already holds",
+                        src);
+    }
     EventRequest req;
     req.kind = EventKind::Read;
     req.loc = mutex;
@@ -506,10 +716,23 @@ void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src, const Event
     w.lk = read.lk;
     w.deps = read.deps;
     next_event(w);
+    threads_[self()].held.push_back(mutex);
 }
 
 void Runtime::unlock(LocId mutex, SourceRef src) {
     if (tearing_down_ || in_final_) return;
+    {
+        // Unlocking a mutex this thread does not hold (never taken, already released, or
+        // taken by another thread) is a bug mutex_unlock's debug checks and lockdep report;
+        // as a plain store it would silently release someone else's critical section.
+        auto& held = threads_[self()].held;
+        const auto it = std::find(held.begin(), held.end(), mutex);
+        if (it == held.end())
+            lock_misuse("thread '" + driver_.graph().thread(self()).name + "' unlocks mutex '" +
+                            driver_.graph().location(mutex).name + "', which it does not hold",
+                        src);
+        held.erase(it);
+    }
     EventRequest req;
     req.kind = EventKind::Write;
     req.loc = mutex;
@@ -714,6 +937,34 @@ void Runtime::lkmm_fence(LkmmTag tag, std::optional<LocId> srcu, const Dependenc
     next_event(req);
 }
 
+void Runtime::lifetime_violation(LifetimeError e, std::string_view message, SourceRef src) {
+    if (tearing_down_) return;
+    if (in_final_) {
+        // final() reads final values: a lifetime error found there is still a failed property.
+        if (!final_failure_) final_failure_ = FinalFailure{std::string(message), src};
+        return;
+    }
+    // The thread goes on and the error is reported when the execution is complete: under
+    // LKMM a prefix can be consistent only because it is cut (a read-side critical section
+    // without its rcu_read_unlock is not one the rcu axiom judges), so a use seen in a prefix
+    // is a use-after-free only if the whole execution exists.
+    if (lifetime_failure_) return;
+    const ThreadId t = self();
+    const auto& g = driver_.graph();
+    const auto n = t < g.num_threads() ? g.thread_size(t) : 0;
+    const EventId at{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(n > 0 ? n - 1 : 0)};
+    lifetime_failure_ = LifetimeFailure{e, std::string(message), t, src, at};
+}
+
+bool Runtime::has_rcu_fences() const {
+    EventRequest req;
+    req.kind = EventKind::Fence;
+    req.mode = Mode::Rlx;
+    req.flags = kLkmmOnly;
+    req.lk = LkmmTag::RcuLock;
+    return driver_.keeps(req);
+}
+
 void Runtime::observe(std::string_view name, std::int64_t value) {
     if (!in_final_) throw std::logic_error("observe() is for Model::final()");
     outcome_.emplace_back(std::string(name), value);
@@ -746,6 +997,8 @@ RunStatus Runtime::run_program() {
     locations_seen_ = 0;
     declared_threads_ = 0;
     detail::set_current_context(this);
+    heartbeat_.fetch_add(1, std::memory_order_relaxed);
+    running_thread_.store(-1, std::memory_order_relaxed);
     struct Reset {
         Runtime* rt;
         ~Reset() {
@@ -761,6 +1014,8 @@ RunStatus Runtime::run_program() {
         model_ = program_.make();
         model_->threads();
     } catch (const Nondeterminism&) {
+        throw;
+    } catch (const ToolLimitError&) {
         throw;
     } catch (const std::exception& ex) {
         // Model code failing before any thread runs (constructor, threads(), too many
@@ -784,6 +1039,7 @@ RunStatus Runtime::run_program() {
     }
     if (internal_error_) std::rethrow_exception(internal_error_);
     if (!aborted_ && !driver_.complete_graph()) aborted_ = true;
+    if (aborted_ || violated_) lifetime_failure_.reset();
     if (aborted_) return RunStatus::Aborted;
     if (violated_) return RunStatus::Violated;
 
@@ -795,7 +1051,20 @@ RunStatus Runtime::run_program() {
         blocked_.push_back(BlockedThread{static_cast<ThreadId>(t), th.blocked_on,
                                          th.status == ThreadStatus::Joining});
     }
-    if (!all_finished) return RunStatus::Blocked;
+    if (!all_finished) {
+        lifetime_failure_.reset();
+        return RunStatus::Blocked;
+    }
+    if (lifetime_failure_) {
+        const ViolationKind kind = lifetime_failure_->error == LifetimeError::UseAfterFree
+                                       ? ViolationKind::UseAfterFree
+                                       : ViolationKind::DoubleFree;
+        driver_.report_violation(kind, std::move(lifetime_failure_->message), lifetime_failure_->thread,
+                                 lifetime_failure_->src, nullptr);
+        driver_.locate_last_violation(lifetime_failure_->at);
+        lifetime_failure_.reset();
+        return RunStatus::Violated;
+    }
 
     in_final_ = true;
     try {

@@ -10,6 +10,7 @@
 
 #include <boost/context/fiber.hpp>
 
+#include <atomic>
 #include <exception>
 #include <map>
 #include <set>
@@ -31,10 +32,17 @@ enum class RunStatus : std::uint8_t {
 /// cost of small executions.
 class StackPool;
 
+/// For a SIGSEGV handler: when `fault_address` is on the guard page of the model thread running
+/// on this OS thread, writes "thread 'NAME' overflowed its stack of N KiB ..." into buf[0..n)
+/// and returns true. Async-signal-safe.
+bool stack_overflow_message(const void* fault_address, char* buf, std::size_t n) noexcept;
+
 class Runtime final : public ExecutionContext {
 public:
     /// `max_events_per_thread`: the event bound beyond which a thread is reported as a livelock.
-    Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread);
+    /// `stack_size`: bytes of each model thread's stack (0: kDefaultStackSize).
+    Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread,
+            std::size_t stack_size = 0);
     ~Runtime() override;
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
@@ -53,6 +61,17 @@ public:
     [[nodiscard]] const std::vector<BlockedThread>& blocked_threads() const { return blocked_; }
     /// Events replayed or added in the last run.
     [[nodiscard]] std::uint64_t events_in_run() const { return events_in_run_; }
+
+    static constexpr std::size_t kDefaultStackSize = 256 * 1024;
+    static constexpr std::size_t kMinStackSize = 64 * 1024;
+    static constexpr std::size_t kMaxStackSize = std::size_t{1} << 30;
+
+    /// For a watchdog on another OS thread: a counter that moves whenever model code calls
+    /// into the checker (or a run starts), and a description of the thread running now and
+    /// its last event. Read without locking while model code runs and does not call in
+    /// (that is when a watchdog asks): then nothing it reads is being written.
+    [[nodiscard]] std::uint64_t heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::string describe_running() const;
 
     // ---- ExecutionContext ----
     LocId new_location(std::string_view name, LocKind kind, ValueType type, std::int64_t initial) override;
@@ -76,12 +95,18 @@ public:
     void join(ThreadId thread, SourceRef src) override;
     void observe(std::string_view name, std::int64_t value) override;
     bool in_final() const override { return in_final_; }
+    std::optional<ThreadId> running_thread() const override {
+        if (in_final_ || running_.empty()) return std::nullopt;
+        return running_.back();
+    }
     void begin_kernel_op(const char* name, SourceRef src, const char* part) override;
     void end_kernel_op() override;
     void check_implies(bool premise, bool conclusion, std::string_view message, SourceRef src) override;
     void annotate(const LkmmAnnotation& a) override;
     std::optional<std::uint32_t> last_read() const override;
     void lkmm_fence(LkmmTag tag, std::optional<LocId> srcu, const Dependencies& deps, SourceRef src) override;
+    void lifetime_violation(LifetimeError e, std::string_view message, SourceRef src) override;
+    bool has_rcu_fences() const override;
 
 private:
     enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped };
@@ -109,6 +134,14 @@ private:
         LkmmTag pending_tag = LkmmTag::Derived;
         std::shared_ptr<const Dependencies> pending_deps;
         std::optional<std::uint32_t> last_read;
+        /// Mutexes this thread holds (lock misuse: unlock of one it does not hold, a second
+        /// lock of one it holds). A function of the thread's own events, so replay agrees.
+        std::vector<LocId> held;
+        /// The fiber's stack, and the stack of whoever resumed it (AddressSanitizer's fiber
+        /// annotations need both ends of every switch).
+        boost::context::stack_context stack{};
+        const void* caller_stack = nullptr;
+        std::size_t caller_stack_size = 0;
     };
 
     RunStatus run_program();
@@ -127,6 +160,11 @@ private:
     std::optional<ThreadId> pick_next();
     bool has_pending_rmw(ThreadId t) const;
     void take_mutex(LocId mutex, const char* op, SourceRef src, const EventRequest& read);
+    /// Reports lock misuse by the current thread at `src` and stops it.
+    [[noreturn]] void lock_misuse(std::string message, SourceRef src);
+    /// Ends the current thread's run as a tool limit when its stack is nearly used up (called
+    /// on every operation, so recursion that touches shared memory never hits the guard page).
+    void check_stack();
     [[noreturn]] void block_on_last_event();
     /// An ordering of the current thread about to be added: records its site (audit) and
     /// returns true when it is the site to weaken in this exploration.
@@ -140,6 +178,7 @@ private:
     const Program& program_;
     Driver& driver_;
     std::uint32_t max_events_per_thread_;
+    std::size_t stack_size_;
     std::unique_ptr<StackPool> stacks_;
     std::unique_ptr<Model> model_;
     std::vector<ThreadState> threads_;
@@ -152,6 +191,7 @@ private:
     bool violated_ = false;
     bool in_final_ = false;
     bool tearing_down_ = false;       // fibers unwinding: model API calls do nothing
+    bool unwinding_ = false;          // reset_threads: a resumed fiber throws StopThread
     bool priority_ = false;           // running a thread to complete a revisited RMW
     bool final_assume_failed_ = false;
     struct FinalFailure {
@@ -159,10 +199,22 @@ private:
         SourceRef src;
     };
     std::optional<FinalFailure> final_failure_;  // first failed check() of final()
-    std::exception_ptr internal_error_;  // nondeterministic model or driver failure: rethrown
+    struct LifetimeFailure {
+        LifetimeError error;
+        std::string message;
+        ThreadId thread;
+        SourceRef src;
+        EventId at;
+    };
+    // The first lifetime error of the run, reported once every thread finished: the thread
+    // goes on, so an LKMM critical section around it is complete when the graph is judged.
+    std::optional<LifetimeFailure> lifetime_failure_;
+    std::exception_ptr internal_error_;  // nondeterministic model, driver failure, tool limit: rethrown
     Outcome outcome_;
     std::vector<BlockedThread> blocked_;
     std::uint64_t events_in_run_ = 0;
+    std::atomic<std::uint64_t> heartbeat_{0};
+    std::atomic<int> running_thread_{-1};  // for describe_running(); -1: the scheduler
     Instrumentation* instr_ = nullptr;  // program_.instrumentation, if any
     std::set<OrderingSite> sites_seen_;  // this exploration's sites, flushed after each run
     std::size_t sites_flushed_ = 0;

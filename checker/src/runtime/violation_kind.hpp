@@ -18,6 +18,9 @@ enum class ViolationKind : std::uint8_t {
     Stuck,      ///< a thread awaits a condition that can never become true ("stuck")
     Exception,  ///< model code threw ("exception")
     Livelock,   ///< a thread exceeded its event bound ("livelock"; makes the run bounded)
+    UseAfterFree,  ///< a kernel object accessed after it was freed ("use-after-free")
+    DoubleFree,    ///< a kernel object freed twice ("double-free")
+    LockMisuse, ///< unlock of a mutex the thread does not hold, or a second lock by its holder ("lock-misuse")
 };
 
 /// Final values observed by Model::final(), sorted by name: one row of an outcome table.

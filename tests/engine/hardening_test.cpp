@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+/// \file Issue 9, the engine half: kernel.hpp's conditional RMW helpers explore exhaustively
+/// when threads race on them (and agree with the brute-force explorer), lock misuse is a
+/// violation, stuck is told from deadlock, and tool limits (threads, stack) end a run as
+/// inconclusive instead of blaming the model.
+#include "explore/explorer.hpp"
+
+#include <mmcheck/kernel.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <set>
+#include <vector>
+#include <string>
+
+using namespace mmcheck;
+using namespace mmcheck::kernel;
+
+namespace {
+
+/// A model of `n` threads, each running `op` once on the shared word (and recording whether
+/// it succeeded), with `initial` as the word's first value.
+struct Racing : Model {
+    using Op = std::function<bool(const atomic<int>& v, int thread)>;
+    static inline Op op;
+    static inline int n = 2;
+    static inline int initial = 1;
+    atomic<int> v{"v", initial};
+    int ok[4] = {0, 0, 0, 0};
+    void threads() override {
+        for (int t = 0; t < n; ++t)
+            thread("T" + std::to_string(t), [this, t] { ok[t] = op(v, t) ? 1 : 0; });
+    }
+    void final() override {
+        for (int t = 0; t < n; ++t) observe("ok" + std::to_string(t), ok[t]);
+        observe("v", v.load(relaxed));
+        check(true, "ran to the end");
+    }
+};
+
+Program racing_program() {
+    Program p;
+    p.variant = "default";
+    p.make = [] { return std::unique_ptr<Model>(new Racing()); };
+    return p;
+}
+
+ExploreOptions all() {
+    ExploreOptions o;
+    o.stop_at_first_violation = false;
+    return o;
+}
+
+/// Explores `op` raced by `threads` threads: exhaustive, safe, and the same executions and
+/// outcomes as brute force. Returns the optimal explorer's result.
+ExploreResult race(const Racing::Op& op, int threads, int initial) {
+    Racing::op = op;
+    Racing::n = threads;
+    Racing::initial = initial;
+    const ExploreResult fast = explore(racing_program(), all());
+    const ExploreResult brute = explore_brute_force(racing_program(), all());
+    INFO("threads " << threads << ", initial " << initial);
+    CHECK(fast.violations.empty());
+    if (!fast.violations.empty()) INFO(fast.violations.front().message);
+    CHECK(fast.exhaustive);
+    CHECK(fast.verdict == Verdict::Safe);
+    CHECK(fast.stats.complete > 0);
+    CHECK(fast.stats.complete == brute.stats.complete);
+    CHECK(fast.stats.blocked == brute.stats.blocked);
+    CHECK(fast.outcomes.size() == brute.outcomes.size());
+    return fast;
+}
+
+/// The number of threads whose op succeeded, per outcome, as a set.
+std::set<std::int64_t> successes(const ExploreResult& r, int threads) {
+    std::set<std::int64_t> out;
+    for (const auto& [o, count] : r.outcomes) {
+        std::int64_t k = 0;
+        for (const auto& [name, value] : o)
+            if (name.rfind("ok", 0) == 0) k += value;
+        (void)count;
+        (void)threads;
+        out.insert(k);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Two and three threads racing atomic_inc_not_zero on one refcount explore exhaustively", "[core][hardening]") {
+    const Racing::Op inc = [](const atomic<int>& v, int) { return atomic_inc_not_zero(v); };
+    for (const int n : {2, 3}) {
+        // A live refcount: every try-get succeeds.
+        const ExploreResult live = race(inc, n, 1);
+        CHECK(successes(live, n) == std::set<std::int64_t>{n});
+        // A dead one: none does.
+        const ExploreResult dead = race(inc, n, 0);
+        CHECK(successes(dead, n) == std::set<std::int64_t>{0});
+    }
+}
+
+TEST_CASE("A try-get racing a put explores both orders of atomic_inc_not_zero and atomic_dec_and_test", "[core][hardening]") {
+    const Racing::Op get_or_put = [](const atomic<int>& v, int t) {
+        if (t == 0) return atomic_dec_and_test(v);
+        return atomic_inc_not_zero(v);
+    };
+    for (const int n : {2, 3}) {
+        const ExploreResult r = race(get_or_put, n, 1);
+        // The put can come first (the try-gets fail) or after a try-get (it does not free).
+        CHECK(r.outcomes.size() >= 2);
+    }
+}
+
+TEST_CASE("Every conditional kernel.hpp helper raced by two and three threads explores exhaustively", "[core][hardening]") {
+    const std::vector<std::pair<const char*, Racing::Op>> helpers = {
+        {"atomic_add_unless", [](const atomic<int>& v, int) { return atomic_add_unless(v, 2, 3); }},
+        {"cmpxchg", [](const atomic<int>& v, int t) { return cmpxchg(v, 1, t + 5) == 1; }},
+        {"atomic_cmpxchg", [](const atomic<int>& v, int t) { return atomic_cmpxchg(v, 1, t + 5) == 1; }},
+        {"cmpxchg_relaxed", [](const atomic<int>& v, int t) { return cmpxchg_relaxed(v, 1, t + 5) == 1; }},
+        {"cmpxchg_acquire", [](const atomic<int>& v, int t) { return cmpxchg_acquire(v, 1, t + 5) == 1; }},
+        {"cmpxchg_release", [](const atomic<int>& v, int t) { return cmpxchg_release(v, 1, t + 5) == 1; }},
+        {"test_and_set_bit_lock", [](const atomic<int>& v, int) { return !test_and_set_bit_lock(1, v); }},
+        {"test_and_set_bit", [](const atomic<int>& v, int) { return !test_and_set_bit(1, v); }},
+        {"test_and_clear_bit", [](const atomic<int>& v, int) { return test_and_clear_bit(0, v); }},
+        {"atomic_dec_and_test", [](const atomic<int>& v, int) { return atomic_dec_and_test(v); }},
+        {"atomic_inc_and_test", [](const atomic<int>& v, int) { return atomic_inc_and_test(v); }},
+        {"atomic_add_negative", [](const atomic<int>& v, int) { return atomic_add_negative(-1, v); }},
+    };
+    for (const auto& [name, op] : helpers) {
+        INFO(name);
+        for (const int n : {2, 3}) {
+            const ExploreResult r = race(op, n, 1);
+            // Exactly one winner where the helper admits one (the value 1 is consumed once).
+            const std::string h = name;
+            if (h.rfind("cmpxchg", 0) == 0 || h == "atomic_cmpxchg" || h == "test_and_set_bit_lock" ||
+                h == "test_and_set_bit" || h == "test_and_clear_bit")
+                CHECK(successes(r, n) == std::set<std::int64_t>{1});
+        }
+    }
+}
+
+TEST_CASE("A narrow counter's atomic_inc_not_zero wraps and still explores exhaustively", "[core][hardening]") {
+    struct Narrow : Model {
+        narrow_counter<2> c{"c", 3};
+        int a = 0, b = 0;
+        void threads() override {
+            thread("A", [this] { a = atomic_inc_not_zero(c) ? 1 : 0; });
+            thread("B", [this] { b = atomic_inc_not_zero(c) ? 1 : 0; });
+        }
+        void final() override {
+            observe("a", a);
+            observe("b", b);
+            // 3 + 1 wraps to 0 in two bits: the second try-get then fails.
+            check(a + b == 1, "exactly one try-get succeeds on a 2-bit counter at 3");
+        }
+    };
+    Program p;
+    p.make = [] { return std::unique_ptr<Model>(new Narrow()); };
+    const ExploreResult r = explore(p, all());
+    CHECK(r.violations.empty());
+    CHECK(r.exhaustive);
+    CHECK(r.stats.complete == explore_brute_force(p, all()).stats.complete);
+}
+
+namespace {
+struct Flaky : Model {
+    static inline int runs = 0;
+    atomic<int> x{"x", 0}, y{"y", 0};
+    void threads() override {
+        thread("A", [this] {
+            x.store(1, relaxed);
+            (void)y.load(relaxed);
+        });
+        thread("B", [this] {
+            // Depends on state outside mmcheck: a different operation on the second run.
+            if (runs++ == 0) (void)x.load(relaxed);
+            else y.store(1, relaxed);
+            (void)x.load(relaxed);
+        });
+    }
+};
+}  // namespace
+
+TEST_CASE("A model that is not deterministic is named by the model line where the runs diverged", "[core][hardening]") {
+    Program p;
+    p.make = [] { return std::unique_ptr<Model>(new Flaky()); };
+    Flaky::runs = 0;
+    try {
+        (void)explore(p, all());
+        FAIL("no nondeterminism reported");
+    } catch (const std::exception& e) {
+        const std::string m = e.what();
+        INFO(m);
+        CHECK(m.find("not deterministic") != std::string::npos);
+        CHECK(m.find("thread 'B'") != std::string::npos);
+        CHECK(m.find("hardening_test.cpp:") != std::string::npos);
+    }
+}
+
+namespace {
+struct LockMisuse : Model {
+    mutex m{"m"};
+    atomic<int> x{"x", 0};
+    spinlock_t ptl{"ptl"};
+    void threads() override {
+        if (variant_is("unlock-unheld")) {
+            thread("A", [this] { m.unlock(); });
+        } else if (variant_is("unlock-twice")) {
+            thread("A", [this] {
+                m.lock();
+                m.unlock();
+                m.unlock();
+            });
+        } else if (variant_is("unlock-other")) {
+            thread("A", [this] {
+                m.lock();
+                x.store(1, relaxed);
+                m.unlock();
+            });
+            thread("B", [this] {
+                if (x.load(relaxed) == 1) m.unlock();
+            });
+        } else if (variant_is("spin-unlock-unheld")) {
+            thread("A", [this] { spin_unlock(ptl); });
+        } else if (variant_is("double-lock")) {
+            thread("A", [this] {
+                m.lock();
+                m.lock();
+            });
+        } else if (variant_is("correct")) {
+            for (const char* n : {"A", "B"})
+                thread(n, [this] {
+                    m.lock();
+                    x.store(x.load(relaxed) + 1, relaxed);
+                    m.unlock();
+                    spin_lock(ptl);
+                    spin_unlock(ptl);
+                });
+        }
+    }
+    void final() override { check(true, "ran"); }
+};
+
+ExploreResult run_lock_misuse(const std::string& variant) {
+    Program p;
+    p.variant = variant;
+    p.make = [] { return std::unique_ptr<Model>(new LockMisuse()); };
+    return explore(p, ExploreOptions{});
+}
+}  // namespace
+
+TEST_CASE("Unlocking a mutex or spinlock the thread does not hold is a lock-misuse violation", "[core][hardening]") {
+    for (const char* v : {"unlock-unheld", "unlock-twice", "unlock-other", "spin-unlock-unheld"}) {
+        INFO(v);
+        const ExploreResult r = run_lock_misuse(v);
+        REQUIRE(r.violations.size() == 1);
+        CHECK(r.verdict == Verdict::Violation);
+        CHECK(r.violations[0].kind == ViolationKind::LockMisuse);
+        CHECK(r.violations[0].message.find("which it does not hold") != std::string::npos);
+        CHECK(r.violations[0].src.line != 0);
+    }
+}
+
+TEST_CASE("Locking a mutex twice in one thread is a lock-misuse violation, not a deadlock", "[core][hardening]") {
+    const ExploreResult r = run_lock_misuse("double-lock");
+    REQUIRE(r.violations.size() == 1);
+    CHECK(r.violations[0].kind == ViolationKind::LockMisuse);
+    CHECK(r.violations[0].message == "thread 'A' locks mutex 'm', which it already holds");
+}
+
+TEST_CASE("Correct locking is not lock misuse", "[core][hardening]") {
+    const ExploreResult r = run_lock_misuse("correct");
+    CHECK(r.violations.empty());
+    CHECK(r.verdict == Verdict::Safe);
+}
+
+namespace {
+struct Waits : Model {
+    mutex a{"a"}, b{"b"};
+    atomic<int> flag{"flag", 0};
+    void threads() override {
+        if (variant_is("behind-await")) {
+            thread("holder", [this] {
+                a.lock();
+                flag.await([](int v) { return v == 1; }, acquire);
+                a.unlock();
+            });
+            thread("waiter", [this] {
+                a.lock();
+                a.unlock();
+            });
+        } else if (variant_is("chain-behind-await")) {
+            thread("holder", [this] {
+                a.lock();
+                flag.await([](int v) { return v == 1; }, acquire);
+                a.unlock();
+            });
+            thread("middle", [this] {
+                b.lock();
+                a.lock();
+                a.unlock();
+                b.unlock();
+            });
+            thread("last", [this] {
+                b.lock();
+                b.unlock();
+            });
+        } else if (variant_is("abba")) {
+            thread("P0", [this] { a.lock(); b.lock(); b.unlock(); a.unlock(); });
+            thread("P1", [this] { b.lock(); a.lock(); a.unlock(); b.unlock(); });
+        } else if (variant_is("never-released")) {
+            thread("P0", [this] { a.lock(); });
+            thread("P1", [this] { a.lock(); });
+        }
+    }
+    void final() override { check(true, "ran"); }
+};
+
+Violation first_violation(const std::string& variant) {
+    Program p;
+    p.variant = variant;
+    p.make = [] { return std::unique_ptr<Model>(new Waits()); };
+    const ExploreResult r = explore(p, ExploreOptions{});
+    REQUIRE(!r.violations.empty());
+    return r.violations.front();
+}
+}  // namespace
+
+TEST_CASE("A thread waiting for a mutex held by a thread stuck in await is stuck, not deadlocked", "[core][hardening]") {
+    for (const char* v : {"behind-await", "chain-behind-await"}) {
+        INFO(v);
+        const Violation x = first_violation(v);
+        CHECK(x.kind == ViolationKind::Stuck);
+        CHECK(x.message.find("thread 'holder' waits on 'flag'") != std::string::npos);
+    }
+}
+
+TEST_CASE("A cycle of lock waiters, or a mutex never released, is still a deadlock", "[core][hardening]") {
+    CHECK(first_violation("abba").kind == ViolationKind::Deadlock);
+    CHECK(first_violation("never-released").kind == ViolationKind::Deadlock);
+}
+
+namespace {
+struct ManyThreads : Model {
+    static inline int n = 17;
+    atomic<int> x{"x", 0};
+    void threads() override {
+        for (int i = 0; i < n; ++i) thread("T" + std::to_string(i), [this] { x.store(1, relaxed); });
+    }
+};
+struct Spawner : Model {
+    atomic<int> x{"x", 0};
+    void threads() override {
+        thread("main", [this] {
+            std::vector<ThreadHandle> kids;
+            for (int i = 0; i < 64; ++i) kids.push_back(spawn("kid" + std::to_string(i), [this] { x.store(1, relaxed); }));
+            for (const ThreadHandle k : kids) join(k);
+        });
+    }
+};
+}  // namespace
+
+TEST_CASE("More threads than mmcheck supports is an inconclusive limit, not a violation of the model", "[core][hardening]") {
+    Program p;
+    p.make = [] { return std::unique_ptr<Model>(new ManyThreads()); };
+    ManyThreads::n = 65;
+    const ExploreResult r = explore(p, ExploreOptions{});
+    CHECK(r.violations.empty());
+    CHECK(r.verdict == Verdict::Bounded);
+    CHECK(r.limit_hit == "max-threads");
+    CHECK(r.limit_detail.find("more than 64 threads") != std::string::npos);
+    CHECK(r.limit_detail.find("'T64'") != std::string::npos);
+
+    Program s;
+    s.make = [] { return std::unique_ptr<Model>(new Spawner()); };
+    const ExploreResult rs = explore(s, ExploreOptions{});
+    CHECK(rs.violations.empty());
+    CHECK(rs.verdict == Verdict::Bounded);
+    CHECK(rs.limit_hit == "max-threads");
+}
+
+namespace {
+struct Recursion : Model {
+    atomic<int> x{"x", 0};
+    [[gnu::noinline]] int down(int depth) {
+        volatile char frame[512];
+        frame[0] = static_cast<char>(x.load(relaxed));
+        if (depth == 0) return frame[0];
+        return down(depth - 1) + frame[0];
+    }
+    void threads() override {
+        thread("deep", [this] { (void)down(1 << 30); });
+    }
+};
+}  // namespace
+
+TEST_CASE("Recursion that exhausts a model thread's stack is a stack-size limit naming the thread", "[core][hardening]") {
+    Program p;
+    p.make = [] { return std::unique_ptr<Model>(new Recursion()); };
+    ExploreOptions o;
+    o.max_events_per_thread = 60000;  // the stack runs out first
+    const ExploreResult r = explore(p, o);
+    CHECK(r.violations.empty());
+    CHECK(r.verdict == Verdict::Bounded);
+    CHECK(r.limit_hit == "stack-size");
+    CHECK(r.limit_detail == "thread 'deep' overflowed its stack of 256 KiB (deep recursion in model code?); raise it with --stack-size");
+    o.stack_size = 1024 * 1024;
+    const ExploreResult big = explore(p, o);
+    CHECK(big.limit_detail.find("of 1024 KiB") != std::string::npos);
+}
