@@ -43,33 +43,32 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
         err << "mmcheck litmus: --format must be text or json\n";
         return exit_code::kUsage;
     }
-    std::vector<std::shared_ptr<const litmus::LitmusTest>> tests;
-    try {
-        for (const fs::path& f : collect(options.paths))
-            tests.push_back(std::make_shared<const litmus::LitmusTest>(litmus::load_litmus_file(f)));
-    } catch (const litmus::LitmusError& e) {
-        err << e.what() << '\n';
-        return exit_code::kBadInput;
-    }
-    if (tests.empty()) {
+    std::optional<MemoryModelKind> model;
+    if (!options.model.empty()) model = parse_memory_model(options.model);
+    const std::vector<fs::path> files = collect(options.paths);
+    if (files.empty()) {
         err << "mmcheck litmus: no .litmus file found\n";
         return exit_code::kBadInput;
     }
+    // Each file is parsed and run on its own: a file that is rejected gives its one
+    // `file:line:column: message` line on stderr and the others still run (a corpus run
+    // reports every rejection); the exit code is then 2.
+    bool rejected = false;
     bool violation = false;
     bool bounded = false;
-    bool bad_input = false;
-    try {
-        litmus::LitmusRunOptions ro;
-        ro.max_executions = options.max_executions;
-        ro.time_limit_seconds = options.time_limit;
-        if (!options.model.empty()) ro.model = parse_memory_model(options.model);
-        bool first = true;
-        for (const auto& t : tests) {
-            const litmus::LitmusResult r = litmus::run_litmus(t, ro);
+    bool first = true;
+    litmus::LitmusRunOptions ro;
+    ro.max_executions = options.max_executions;
+    ro.time_limit_seconds = options.time_limit;
+    ro.model = model;
+    for (const fs::path& f : files) {
+        try {
+            auto test = std::make_shared<const litmus::LitmusTest>(litmus::load_litmus_file(f, model));
+            const litmus::LitmusResult r = litmus::run_litmus(test, ro);
             if (!r.errors.empty()) {
                 // The test fails at run time: bad input, one line, and no verdict.
                 err << r.errors.front() << '\n';
-                bad_input = true;
+                rejected = true;
                 continue;
             }
             if (options.format == "json") {
@@ -86,12 +85,15 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
                                           [](const std::string& v) { return v.rfind("livelock:", 0) != 0; });
             violation = violation || r.differs_from_result_line() || real;
             bounded = bounded || !r.exhaustive;
+        } catch (const litmus::LitmusError& e) {
+            err << e.what() << '\n';
+            rejected = true;
+        } catch (const std::exception& e) {
+            err << "mmcheck litmus: internal error: " << f.string() << ": " << e.what() << '\n';
+            return exit_code::kInternal;
         }
-    } catch (const std::exception& e) {
-        err << "mmcheck litmus: internal error: " << e.what() << '\n';
-        return exit_code::kInternal;
     }
-    if (bad_input) return exit_code::kBadInput;
+    if (rejected) return exit_code::kBadInput;
     if (violation) return exit_code::kViolation;
     if (bounded) return exit_code::kInconclusive;
     return exit_code::kOk;
@@ -100,7 +102,7 @@ int run_litmus_command(const LitmusCommandOptions& options, std::ostream& out, s
 void add_litmus_subcommand(CLI::App& app, int& exit_code) {
     auto opts = std::make_shared<LitmusCommandOptions>();
     CLI::App* sub = app.add_subcommand(
-        "litmus", "Run herd7 C litmus tests (C11 atomics and kernel primitives) under RC11 and print herd-style results");
+        "litmus", "Run herd7 C litmus tests (C11 atomics and kernel primitives) under RC11 or LKMM and print herd-style results");
     sub->add_option("paths", opts->paths, "Litmus files, or directories holding *.litmus files")->required();
     sub->add_option("--format", opts->format, "Output: text (herd7 style) or json (one object per line and test)")
         ->check(CLI::IsMember({"text", "json"}));
@@ -109,7 +111,7 @@ void add_litmus_subcommand(CLI::App& app, int& exit_code) {
     auto time_text = std::make_shared<std::optional<std::string>>();
     sub->add_option("--max-executions", *max_text, "Stop each test after this many executions (0: no limit)")->type_name("N");
     sub->add_option("--time-limit", *time_text, "Stop each test after this many seconds (0: no limit)")->type_name("SECONDS");
-    sub->add_option("--model", opts->model, "Memory model: rc11 or lkmm (default: RC11)")
+    sub->add_option("--model", opts->model, "Memory model: rc11 or lkmm (default: LKMM for a test using kernel primitives, RC11 otherwise)")
         ->check(CLI::IsMember({"rc11", "lkmm"}))
         ->type_name("MODEL");
     sub->callback([opts, max_text, time_text, &exit_code] {

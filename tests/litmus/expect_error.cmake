@@ -1,7 +1,11 @@
 # Runs `mmcheck litmus FILE` and requires what the issue asks of bad input: exit code 2,
 # nothing on stdout, and exactly one stderr line `FILE:LINE:COLUMN: message`.
-# Usage: cmake -DMMCHECK=<binary> -DFILE=<litmus file> -P expect_error.cmake
-execute_process(COMMAND ${MMCHECK} litmus ${FILE}
+# Usage: cmake -DMMCHECK=<binary> -DFILE=<litmus file> [-DMODEL=rc11|lkmm] -P expect_error.cmake
+set(model_args "")
+if(DEFINED MODEL)
+    set(model_args --model ${MODEL})
+endif()
+execute_process(COMMAND ${MMCHECK} litmus ${model_args} ${FILE}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 2)
     message(FATAL_ERROR "exit code ${rc}, expected 2; stderr: ${err}")

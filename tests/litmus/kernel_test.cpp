@@ -70,7 +70,7 @@ bool shared_kernel_suite_absent() {
 }
 }  // namespace
 
-TEST_CASE("litmus kernel suite: all 35 files parse, run, and keep their pinned C++11 verdicts", "[core][litmus]") {
+TEST_CASE("litmus kernel suite: all 35 files parse, run under --model rc11, and keep their pinned C++11 verdicts", "[core][litmus]") {
     if (shared_kernel_suite_absent()) return;
     const auto files = litmus_files(MMCHECK_SHARED_DIR "/litmus/kernel");
     REQUIRE(files.size() == 35);
@@ -82,7 +82,7 @@ TEST_CASE("litmus kernel suite: all 35 files parse, run, and keep their pinned C
         auto it = pinned().find(name);
         REQUIRE(it != pinned().end());
         const auto start = std::chrono::steady_clock::now();
-        const LitmusResult r = run_file(f);
+        const LitmusResult r = run_file(f, mmcheck::MemoryModelKind::RC11);
         seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         REQUIRE(r.test->result_line.has_value());
         CHECK(r.exhaustive);
@@ -98,10 +98,45 @@ TEST_CASE("litmus kernel suite: all 35 files parse, run, and keep their pinned C
 
 TEST_CASE("litmus kernel suite: rcu markers and rcu_dereference are called out", "[core][litmus]") {
     if (shared_kernel_suite_absent()) return;
-    const LitmusResult r = run_file(MMCHECK_SHARED_DIR "/litmus/kernel/MP+onceassign+derefonce.litmus");
+    const LitmusResult r =
+        run_file(MMCHECK_SHARED_DIR "/litmus/kernel/MP+onceassign+derefonce.litmus", mmcheck::MemoryModelKind::RC11);
     REQUIRE(r.notes.size() == 2);
     CHECK(r.notes[0].find("rcu_read_lock") != std::string::npos);
     CHECK(r.notes[1].find("acquire") != std::string::npos);
     // The pointer value is printed by name, as herd does.
     CHECK(format_text(r).find("1:r0=x;") != std::string::npos);
+}
+
+TEST_CASE("litmus kernel suite: under LKMM all 35 files give their Result: line", "[core][litmus]") {
+    if (!std::filesystem::exists(MMCHECK_SHARED_DIR "/litmus/kernel")) {
+        WARN("skipped: " MMCHECK_SHARED_DIR "/litmus/kernel is absent");
+        return;
+    }
+    const auto files = litmus_files(MMCHECK_SHARED_DIR "/litmus/kernel");
+    REQUIRE(files.size() == 35);
+    int agree = 0;
+    for (const auto& f : files) {
+        INFO("file: " << f.filename().string());
+        // The test's own choice: every kernel file uses kernel primitives, so LKMM.
+        const LitmusResult r = run_file(f);
+        CHECK(r.model == mmcheck::MemoryModelKind::LKMM);
+        REQUIRE(r.test->result_line.has_value());
+        CHECK(r.exhaustive);
+        INFO("mmcheck (LKMM): " << observation_name(r.observation) << ", Result: line: " << *r.test->result_line);
+        CHECK_FALSE(r.differs_from_result_line());
+        if (!r.differs_from_result_line()) ++agree;
+    }
+    CHECK(agree == 35);
+}
+
+TEST_CASE("litmus kernel suite: under LKMM the output names the model and no C++11 mapping note", "[core][litmus]") {
+    if (!std::filesystem::exists(MMCHECK_SHARED_DIR "/litmus/kernel")) {
+        WARN("skipped: " MMCHECK_SHARED_DIR "/litmus/kernel is absent");
+        return;
+    }
+    const LitmusResult r = run_file(MMCHECK_SHARED_DIR "/litmus/kernel/MP+onceassign+derefonce.litmus");
+    CHECK(r.model == mmcheck::MemoryModelKind::LKMM);
+    CHECK(r.notes.empty());
+    CHECK(format_text(r).find("Model MP+onceassign+derefonce lkmm") != std::string::npos);
+    CHECK(format_json(r)["model"] == "lkmm");
 }

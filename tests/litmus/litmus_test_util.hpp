@@ -46,14 +46,33 @@ inline std::set<std::string> expected_states(const std::filesystem::path& p) {
     return out;
 }
 
+/// The flags listed on a ` * flags: a b` line (none when there is no such line).
+inline std::set<std::string> expected_flags(const std::filesystem::path& p) {
+    static const std::regex re(R"(^\s*\*?\s*flags:\s*(.*?)\s*$)");
+    std::set<std::string> out;
+    std::istringstream in(read_text(p));
+    std::string line;
+    while (std::getline(in, line)) {
+        std::smatch m;
+        if (!std::regex_match(line, m, re)) continue;
+        std::istringstream words(m[1].str());
+        std::string w;
+        while (words >> w) out.insert(w);
+    }
+    return out;
+}
+
 inline std::set<std::string> actual_states(const LitmusResult& r) {
     std::set<std::string> out;
     for (const FinalState& s : r.states) out.insert(state_text(*r.test, s.values));
     return out;
 }
 
-inline LitmusResult run_file(const std::filesystem::path& p) {
-    return run_litmus(std::make_shared<const LitmusTest>(load_litmus_file(p)));
+/// Runs a file under `model`, or under the model it chooses itself (LKMM for kernel tests).
+inline LitmusResult run_file(const std::filesystem::path& p, std::optional<MemoryModelKind> model = std::nullopt) {
+    LitmusRunOptions o;
+    o.model = model;
+    return run_litmus(std::make_shared<const LitmusTest>(load_litmus_file(p, model)), o);
 }
 
 }  // namespace mmcheck::litmus::testing

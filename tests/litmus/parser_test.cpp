@@ -131,15 +131,13 @@ TEST_CASE("litmus parser: every malformed file gives one positioned error", "[co
         {"empty", 1, 1, "empty file"},
         {"invalid-order-for-load", 5, 35, "memory_order_release is not a valid order for a load"},
         {"missing-condition", 7, 1, "missing final condition"},
-        {"mixed-access", 2, 3, "accessed both plainly"},
         {"no-header", 1, 1, "expected 'C NAME'"},
         {"register-before-set", 7, 7, "register 'r0' of P0 is used before it is set"},
         {"unbalanced-braces", 4, 1, "unbalanced braces"},
         {"unknown-memory-order", 5, 30, "unknown memory order 'memory_order_sequential'"},
         {"unknown-register-in-condition", 7, 11, "P0 has no register 'r1'"},
         {"unknown-thread-parameter", 5, 14, "unknown thread parameter 'y'"},
-        {"unsupported-primitive", 6, 2, "unsupported primitive 'synchronize_rcu'"},
-        {"unsupported-srcu", 5, 12, "unsupported primitive 'srcu_read_lock'"},
+        {"not-in-lkmm", 6, 2, "unsupported primitive 'call_rcu': not defined by LKMM"},
         {"void-value", 5, 11, "atomic_inc returns no value"},
         {"wrong-arity", 5, 15, "WRITE_ONCE takes 2 arguments"},
     };
@@ -161,5 +159,35 @@ TEST_CASE("litmus parser: every malformed file gives one positioned error", "[co
             CHECK(what.rfind(path + ":" + std::to_string(c.line) + ":" + std::to_string(c.column) + ": ", 0) == 0);
             CHECK(what.find('\n') == std::string::npos);
         }
+    }
+}
+
+TEST_CASE("litmus parser: constructs only LKMM defines are positioned errors under RC11", "[core][litmus]") {
+    struct Case {
+        const char* file;
+        std::uint32_t line, column;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"mixed-access", 2, 3, "accessed both plainly"},
+        {"unsupported-primitive", 6, 2, "unsupported primitive 'synchronize_rcu'"},
+        {"unsupported-srcu", 5, 12, "unsupported primitive 'srcu_read_lock'"},
+    };
+    const std::string dir = MMCHECK_SOURCE_DIR "/tests/litmus/malformed/rc11/";
+    CHECK(litmus_files(dir).size() == std::size(cases));
+    for (const Case& c : cases) {
+        INFO("file: " << c.file);
+        const std::string path = dir + c.file + ".litmus";
+        try {
+            (void)load_litmus_file(path, mmcheck::MemoryModelKind::RC11);
+            FAIL("no error");
+        } catch (const LitmusError& e) {
+            CHECK(e.line() == c.line);
+            CHECK(e.column() == c.column);
+            CHECK(e.message().find(c.message) != std::string::npos);
+        }
+        // The same file is a kernel test, LKMM by default, and LKMM defines the construct.
+        const LitmusTest t = load_litmus_file(path);
+        CHECK(t.model == mmcheck::MemoryModelKind::LKMM);
     }
 }

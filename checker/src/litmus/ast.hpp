@@ -7,8 +7,10 @@
 #include "graph/view.hpp"
 #include "litmus/litmus_error.hpp"
 #include "litmus/primitives.hpp"
+#include "model/memory_model.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,10 +28,14 @@ inline constexpr std::uint32_t kMaxLitmusThreads = static_cast<std::uint32_t>(kM
 
 /// How deeply a test may nest blocks, `if`s, parentheses, calls, dereferences and `~` in the
 /// condition, all counted together. The parser rejects deeper input with "nesting deeper than
-/// 200" (exit 2): the interpreter runs on a model thread's fixed stack (256 KiB) and recurses
-/// once per level, and 200 levels is far beyond any real litmus test. Flat sequences (statements,
+/// 200" (exit 2): the interpreter runs on a model thread's fixed stack (kLitmusStackSize) and
+/// recurses once per level, and 200 levels is far beyond any real litmus test. Flat sequences (statements,
 /// operator chains, prefix operators, conjunctions) are not nesting and have no such limit.
 inline constexpr std::uint32_t kMaxNesting = 200;
+
+/// The model-thread stack of a litmus run (run.cpp): 200 levels of the interpreter with its
+/// dependency sets need about 260 KiB, over the runtime's default 256 KiB; 1 MiB leaves room.
+inline constexpr std::size_t kLitmusStackSize = std::size_t{1} << 20;
 
 /// How a shared location is modelled. A location is Plain (a C++ non-atomic, so races are
 /// found) when the test only ever touches it with plain `*x` accesses and its type is not an
@@ -46,6 +52,10 @@ struct Location {
     // Filled while checking: how the threads access it by name.
     bool plain_access = false;
     bool marked_access = false;
+    /// Accessed plainly under LKMM: an atomic whose plain accesses are tagged Plain, as
+    /// linux-kernel.bell's Plain = M \ Marked does per event (RC11 rejects a location
+    /// accessed both plainly and with marked accesses).
+    bool mixed = false;
 };
 
 struct Expr;
@@ -133,6 +143,9 @@ struct Prop {
     std::string name;            ///< Atom: the observed name as written ("0:r0", "x")
     std::uint32_t observed = 0;  ///< Atom: index into LitmusTest::observed
     std::int64_t value = 0;      ///< Atom: the value compared with
+    /// Atom `0:r1=1:r2` (herd compares two observed names): the right-hand name, else empty.
+    std::string rhs_name;
+    std::uint32_t rhs_observed = 0;
     std::unique_ptr<Prop> lhs;   ///< Not: the operand
     std::vector<Prop> terms;     ///< And, Or: the operands, two or more, in source order
 };
@@ -143,6 +156,16 @@ struct Condition {
     Quantifier quantifier = Quantifier::Exists;
     Prop prop;
     SourcePos pos;
+    /// herd's `filter P`: final states where P does not hold are discarded before the
+    /// condition is judged (they are not listed either).
+    std::optional<Prop> filter;
+};
+
+/// A construct the test uses that only LKMM defines (synchronize_rcu, srcu_*, a location
+/// accessed both plainly and marked, ...): under RC11 the test is rejected with this message.
+struct LkmmOnly {
+    SourcePos pos;
+    std::string message;
 };
 
 struct LitmusTest {
@@ -156,6 +179,12 @@ struct LitmusTest {
     Condition condition;
     bool uses_rcu_markers = false;
     bool uses_rcu_dereference = false;
+    bool uses_kernel = false;  ///< a kernel primitive or type (READ_ONCE, spinlock_t, atomic_t, ...)
+    bool uses_c11 = false;     ///< a C11 call (atomic_load_explicit, ...)
+    std::vector<LkmmOnly> lkmm_only;
+    /// The memory model the test is checked under: `--model`, else LKMM for a kernel test
+    /// and RC11 for any other.
+    MemoryModelKind model = MemoryModelKind::RC11;
 };
 
 /// The location addressed by value `v`, or nullopt when `v` is no address of this test.

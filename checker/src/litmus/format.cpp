@@ -83,13 +83,15 @@ std::string format_text(const LitmusResult& r) {
     o << (r.ok ? "Ok" : "No") << '\n';
     o << "Witnesses\n";
     o << "Positive: " << r.positive << " Negative: " << r.negative << '\n';
+    // herd7 prints the flags its model raised here (e.g. "Flag data-race").
+    for (const std::string& f : r.flags) o << "Flag " << f << '\n';
     o << "Condition " << condition_text(t) << '\n';
     o << "Observation " << name << ' ' << observation_name(r.observation) << ' ' << r.positive << ' ' << r.negative
       << '\n';
     if (t.result_line) {
         o << "Result " << name << ' ' << *t.result_line << " (file)";
         if (r.differs_from_result_line())
-            o << " DIFFERS: mmcheck (C++11/RC11) says " << observation_name(r.observation);
+            o << " DIFFERS: mmcheck (" << memory_model_title(r.model) << ") says " << observation_name(r.observation);
         else
             o << " matches";
         o << '\n';
@@ -99,6 +101,7 @@ std::string format_text(const LitmusResult& r) {
     if (!r.exhaustive) o << "Bounded " << name << " exploration stopped early (" << r.limit_hit << "): states may be missing\n";
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.3f", r.seconds);
+    o << "Model " << name << ' ' << memory_model_name(r.model) << '\n';
     o << "Executions " << name << ' ' << r.executions << " complete, " << r.blocked << " blocked (" << secs << " s)\n";
     return o.str();
 }
@@ -108,6 +111,7 @@ nlohmann::ordered_json format_json(const LitmusResult& r) {
     nlohmann::ordered_json j;
     j["file"] = t.file;
     j["name"] = t.name;
+    j["model"] = memory_model_name(r.model);
     nlohmann::ordered_json states = nlohmann::ordered_json::array();
     for (const FinalState& s : r.states) {
         nlohmann::ordered_json st = nlohmann::ordered_json::object();
@@ -130,6 +134,7 @@ nlohmann::ordered_json format_json(const LitmusResult& r) {
     j["differs"] = r.differs_from_result_line();
     j["notes"] = r.notes;
     j["violations"] = r.violations;
+    j["flags"] = r.flags;
     return j;
 }
 

@@ -27,6 +27,7 @@ public:
         while (!at_end() && std::isspace(static_cast<unsigned char>(s_[i_])) == 0) advance();
         out.test_name = std::string(s_.substr(start, i_ - start));
         if (out.test_name.empty()) fail(out.name_pos, "expected the test name after 'C'");
+        skip_diy_header(out);
 
         for (;;) {
             skip_space_and_comments(out);
@@ -42,6 +43,24 @@ public:
     }
 
 private:
+    // diy7 writes header lines between the name and the initial state: a quoted description
+    // and `Key=value` lines (Hash=..., Cycle=..., Relax=...). herd7 ignores everything up to
+    // the first `{`, and so does this (comments still count: one may carry the Result line).
+    void skip_diy_header(LexedFile& out) {
+        for (;;) {
+            skip_space_and_comments(out);
+            if (at_end() || s_[i_] == '{') return;
+            if (s_[i_] == '"') {
+                advance();
+                while (!at_end() && s_[i_] != '"') advance();
+                if (at_end()) fail(pos(), "unterminated quoted description in the test header");
+                advance();
+                continue;
+            }
+            while (!at_end() && s_[i_] != '\n') advance();
+        }
+    }
+
     [[noreturn]] void fail(SourcePos p, const std::string& msg) const { throw LitmusError(file_, p, msg); }
     bool at_end() const { return i_ >= s_.size(); }
     SourcePos pos() const { return SourcePos{line_, col_}; }

@@ -28,18 +28,25 @@ bool is_type_word(std::string_view w) {
         "atomic_bool","atomic_char","atomic_short","atomic_llong","atomic_t",     "atomic_long_t",
         "atomic64_t", "spinlock_t", "intptr_t",    "uintptr_t",  "u8",           "u16",
         "u32",        "u64",        "s8",          "s16",        "s32",          "s64",
-        "bool",       "_Bool",      "size_t"};
+        "bool",       "_Bool",      "size_t",     "struct",      "srcu_struct", "void"};
     return words.contains(w);
 }
 
 bool is_atomic_type_word(std::string_view w) { return w.starts_with("atomic"); }
+
+// Types only kernel code has: a test declaring them is a kernel test.
+bool is_kernel_type_word(std::string_view w) {
+    return w == "atomic_t" || w == "atomic_long_t" || w == "atomic64_t" || w == "spinlock_t" || w == "srcu_struct" ||
+           w == "u8" || w == "u16" || w == "u32" || w == "u64" || w == "s8" || w == "s16" || w == "s32" || w == "s64";
+}
 
 // Register use-before-set is tracked per program path: after an if, a register counts as set
 // when either branch sets it (herd's registers start at 0, so a path-insensitive "maybe set" is
 // the friendliest check that still catches a read of a register nothing ever writes).
 class Parser {
 public:
-    Parser(std::string_view text, const std::string& file) : file_(file), lx_(lex(text, file)) {
+    Parser(std::string_view text, const std::string& file, std::optional<MemoryModelKind> model)
+        : file_(file), lx_(lex(text, file)), forced_model_(model) {
         t_.file = file;
         t_.name = lx_.test_name;
     }
@@ -53,6 +60,7 @@ public:
         if (peek().kind == Kind::Ident && peek().text == "locations") parse_locations_line();
         parse_condition();
         if (peek().kind != Kind::End) fail(peek().pos, "unexpected '" + peek().text + "' after the final condition");
+        choose_model();
         classify_locations();
         build_observed();
         return std::move(t_);
@@ -142,6 +150,7 @@ private:
         while (peek().kind == Kind::Ident && is_type_word(peek().text)) {
             const Token& w = take();
             if (is_atomic_type_word(w.text)) ti.atomic = true;
+            if (is_kernel_type_word(w.text)) t_.uses_kernel = true;
             if (w.text == "spinlock_t") ti.spinlock = true;
         }
         while (accept("*")) ++ti.pointer_depth;
@@ -175,6 +184,18 @@ private:
         if (peek().kind == Kind::Int) {
             v.value = take().value;
             if (neg) v.value = -v.value;
+            return v;
+        }
+        if (!neg && peek().kind == Kind::Ident && peek().text == "ATOMIC_INIT" && is_punct("(", 1)) {
+            // atomic_t v = ATOMIC_INIT(i) (linux-kernel.def has no event for it: an initial value)
+            take();
+            take();
+            t_.uses_kernel = true;
+            const bool neg2 = accept("-");
+            if (peek().kind != Kind::Int) fail(peek().pos, "bad init: ATOMIC_INIT takes a number, found " + describe(peek()));
+            v.value = take().value;
+            if (neg2) v.value = -v.value;
+            expect(")", "to close ATOMIC_INIT");
             return v;
         }
         if (!neg) {
@@ -216,6 +237,19 @@ private:
                 reg_inits_.push_back(r);
             } else if (first.kind == Kind::Ident && is_type_word(first.text)) {
                 const TypeInfo ti = parse_type("init");
+                if (peek().kind == Kind::Int && is_punct(":", 1)) {
+                    // `int *1:r1;` or `int 1:r1 = x;`: a typed register of thread 1.
+                    const Token& th = take();
+                    take();
+                    const Token& reg = expect_ident("a register name in the init block");
+                    InitValue v;
+                    v.pos = reg.pos;
+                    if (accept("=")) v = parse_init_value();
+                    reg_inits_.push_back(PendingRegInit{static_cast<std::uint32_t>(th.value), reg.text, v, th.pos});
+                    if (!accept(";") && !accept(",") && !is_punct("}"))
+                        fail(peek().pos, "bad init: expected ';' between initialisations, found " + describe(peek()));
+                    continue;
+                }
                 const Token& name = expect_ident("a location name in the init block");
                 if (loc_index_.contains(name.text)) fail(name.pos, "bad init: location '" + name.text + "' declared twice");
                 const std::uint32_t idx = add_location(name.text, name.pos, ti);
@@ -235,16 +269,16 @@ private:
         }
         take();
         for (const PendingLocInit& p : pending) {
-            Location& l = t_.locations[p.loc];
             if (!p.value.location.empty()) {
-                auto it = loc_index_.find(p.value.location);
-                if (it == loc_index_.end())
-                    fail(p.value.pos, "bad init: '" + p.value.location + "' is not a location of the test");
-                l.initial = kAddressBase + it->second;
+                // herd7 declares a location named only as an initial value (`x1=y1;`).
+                const std::uint32_t target = add_location(p.value.location, p.value.pos, TypeInfo{});
+                Location& l = t_.locations[p.loc];
+                l.initial = kAddressBase + target;
                 if (l.pointer_depth == 0) l.pointer_depth = 1;
             } else {
-                l.initial = p.value.value;
+                t_.locations[p.loc].initial = p.value.value;
             }
+            const Location& l = t_.locations[p.loc];
             if (l.cls == LocClass::Spinlock && l.initial != 0)
                 fail(p.value.pos, "bad init: a spinlock starts unlocked (0)");
         }
@@ -402,8 +436,10 @@ private:
                     s.kind = Stmt::Kind::Assign;
                     s.pos = name.pos;
                     s.reg = slot;
-                    s.value = parse_expr(true);
+                    // As in C, the name is in scope in its own initialiser (diy7 writes
+                    // `int r4 = (r1 != r4);`); herd7's registers start at 0.
                     scope_->mark(slot);
+                    s.value = parse_expr(true);
                     out.push_back(std::move(s));
                 }
             } while (accept(","));
@@ -537,6 +573,14 @@ private:
             // (the caller reclassifies those).
             if (!as_store_target) pending_plain_reads_.push_back(e.get());
             return e;
+        }
+        if (is_punct("(") && peek(1).kind == Kind::Ident && is_type_word(peek(1).text)) {
+            // A cast such as (intptr_t *)r1 or (int)x: values are untyped 64-bit words (a
+            // pointer is an address), so a cast changes nothing.
+            take();
+            (void)parse_type("cast");
+            expect(")", "to close the cast");
+            return parse_unary(need_value, as_store_target);
         }
         if (is_punct("&"))
             fail(t.pos, "'&' is not supported: a parameter x already denotes the address of location x");
@@ -689,7 +733,13 @@ private:
             const Expr* exp = e->args[static_cast<std::size_t>(prim->expected_arg)].get();
             if (exp->kind == Expr::Kind::Address) t_.locations[exp->index].plain_access = true;
         }
-        if (prim->op == PrimOp::RcuMarker) t_.uses_rcu_markers = true;
+        if (prim->lkmm == LkmmTag::RcuLock || prim->lkmm == LkmmTag::RcuUnlock) t_.uses_rcu_markers = true;
+        (prim->kernel ? t_.uses_kernel : t_.uses_c11) = true;
+        if (prim->lkmm_only) {
+            std::string msg = "unsupported primitive '" + name.text + "'";
+            if (const char* why = unsupported_reason(name.text)) msg += std::string(": ") + why;
+            t_.lkmm_only.push_back(LkmmOnly{name.pos, msg});
+        }
         if (name.text == "rcu_dereference") t_.uses_rcu_dereference = true;
         return e;
     }
@@ -768,7 +818,14 @@ private:
             const Token& reg = expect_ident("a register name after ':'");
             if (t.value >= static_cast<std::int64_t>(t_.threads.size()))
                 fail(t.pos, "condition on an unknown location: thread P" + std::to_string(t.value) + " does not exist");
-            if (!reg_index_[static_cast<std::size_t>(t.value)].contains(reg.text))
+            Thread& th = t_.threads[static_cast<std::size_t>(t.value)];
+            auto& index = reg_index_[static_cast<std::size_t>(t.value)];
+            const bool known = index.contains(reg.text);
+            // herd7 lists a register the thread never sets (its value is 0) on a locations line.
+            if (!known && in_locations_line_) {
+                index.emplace(reg.text, static_cast<std::uint32_t>(th.registers.size()));
+                th.registers.push_back(Register{reg.text, 0, 0});
+            } else if (!known)
                 fail(reg.pos, "condition on an unknown location: P" + std::to_string(t.value) + " has no register '" +
                                   reg.text + "'");
             return std::to_string(t.value) + ":" + reg.text;
@@ -787,6 +844,7 @@ private:
 
     void parse_locations_line() {
         take();
+        in_locations_line_ = true;
         t_.has_locations_line = true;
         expect("[", "after 'locations'");
         while (!is_punct("]")) {
@@ -795,9 +853,14 @@ private:
             if (!accept(";") && !is_punct("]")) fail(peek().pos, "expected ';' or ']' in the locations line, found " + describe(peek()));
         }
         take();
+        in_locations_line_ = false;
     }
 
     void parse_condition() {
+        if (peek().kind == Kind::Ident && peek().text == "filter") {
+            take();
+            t_.condition.filter = parse_disjunction();
+        }
         const Token& t = peek();
         t_.condition.pos = t.pos;
         if (t.kind == Kind::End)
@@ -812,8 +875,6 @@ private:
             take();
             take();
             t_.condition.quantifier = Quantifier::NotExists;
-        } else if (t.kind == Kind::Ident && t.text == "filter") {
-            fail(t.pos, "'filter' is not supported");
         } else {
             fail(t.pos, "expected the final condition ('exists', '~exists' or 'forall'), found " + describe(t));
         }
@@ -870,7 +931,12 @@ private:
         expect("=", "in the condition (T:r=value or x=value)");
         const Token& v = peek();
         const bool neg = accept("-");
-        if (peek().kind == Kind::Int) {
+        if (peek().kind == Kind::Int && is_punct(":", 1)) {
+            // 0:r1=1:r2: two observed names compared
+            if (neg) fail(v.pos, "expected a value in the condition, found '-'");
+            p.rhs_name = parse_observed_name();
+            if (cond_names_set_.insert(p.rhs_name).second) cond_names_.push_back(p.rhs_name);
+        } else if (peek().kind == Kind::Int) {
             p.value = take().value;
             if (neg) p.value = -p.value;
         } else if (!neg && peek().kind == Kind::Ident) {
@@ -886,10 +952,24 @@ private:
         return p;
     }
 
+    // `--model` when given; else LKMM for a test that uses kernel primitives or types and no
+    // C11 call, RC11 for any other. Under RC11 a construct only LKMM defines is an error.
+    void choose_model() {
+        if (forced_model_) t_.model = *forced_model_;
+        else t_.model = t_.uses_kernel && !t_.uses_c11 ? MemoryModelKind::LKMM : MemoryModelKind::RC11;
+        if (t_.model == MemoryModelKind::RC11 && !t_.lkmm_only.empty())
+            fail(t_.lkmm_only.front().pos, t_.lkmm_only.front().message);
+    }
+
     void classify_locations() {
         for (Location& l : t_.locations) {
             if (l.cls == LocClass::Spinlock) continue;
-            if (l.plain_access && !l.marked_access && !l.atomic_type) {
+            if (l.plain_access && !l.atomic_type && t_.model == MemoryModelKind::LKMM) {
+                // Under LKMM a plain access is a Plain event that may race (herd7 flags the
+                // data race and still gives the execution an outcome), not a C++ non-atomic.
+                l.mixed = true;
+                l.cls = LocClass::Atomic;
+            } else if (l.plain_access && !l.marked_access && !l.atomic_type) {
                 l.cls = LocClass::Plain;
             } else if (l.plain_access && l.marked_access && !l.atomic_type) {
                 fail(l.pos, "location '" + l.name +
@@ -933,17 +1013,22 @@ private:
         });
         for (std::uint32_t i = 0; i < t_.observed.size(); ++i) observed_index_.emplace(t_.observed[i].name, i);
         resolve_atoms(t_.condition.prop);
+        if (t_.condition.filter) resolve_atoms(*t_.condition.filter);
     }
 
     // Recursion only through `~` and parentheses (kMaxNesting); conjunctions are loops.
     void resolve_atoms(Prop& p) {
-        if (p.kind == Prop::Kind::Atom) p.observed = observed_index_.at(p.name);
+        if (p.kind == Prop::Kind::Atom) {
+            p.observed = observed_index_.at(p.name);
+            if (!p.rhs_name.empty()) p.rhs_observed = observed_index_.at(p.rhs_name);
+        }
         if (p.lhs) resolve_atoms(*p.lhs);
         for (Prop& q : p.terms) resolve_atoms(q);
     }
 
     const std::string& file_;
     LexedFile lx_;
+    std::optional<MemoryModelKind> forced_model_;
     std::size_t p_ = 0;
     LitmusTest t_;
     std::map<std::string, std::uint32_t> loc_index_;
@@ -953,6 +1038,7 @@ private:
     std::vector<Expr*> pending_plain_reads_;
     std::vector<std::string> listed_;
     std::vector<std::string> cond_names_;
+    bool in_locations_line_ = false;
     // Lookups that keep parsing linear in the size of the test (20,000 registers must not
     // take seconds): names already listed, register names per thread, observed names.
     std::set<std::string> listed_set_;
@@ -965,14 +1051,16 @@ private:
 
 }  // namespace
 
-LitmusTest parse_litmus(std::string_view text, const std::string& file) { return Parser(text, file).run(); }
+LitmusTest parse_litmus(std::string_view text, const std::string& file, std::optional<MemoryModelKind> model) {
+    return Parser(text, file, model).run();
+}
 
-LitmusTest load_litmus_file(const std::filesystem::path& path) {
+LitmusTest load_litmus_file(const std::filesystem::path& path, std::optional<MemoryModelKind> model) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw LitmusError(path.string(), SourcePos{1, 1}, "cannot read the file");
     std::ostringstream ss;
     ss << in.rdbuf();
-    return parse_litmus(ss.str(), path.string());
+    return parse_litmus(ss.str(), path.string(), model);
 }
 
 }  // namespace mmcheck::litmus

@@ -4,6 +4,8 @@
 /// exactly; keeping the whole mapping in one table is what makes it reviewable.
 #pragma once
 
+#include <mmcheck/context.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -24,7 +26,12 @@ enum class PrimOp : std::uint8_t {
     SpinUnlock,
     SpinTrylock,     ///< returns 1 when it took the lock
     SpinIsLocked,    ///< a relaxed load of the lock word
-    RcuMarker,       ///< rcu_read_lock/unlock: orders nothing in C++11 (see README)
+    LkmmFence,       ///< a fence only LKMM has (rcu_read_lock, synchronize_rcu, barrier, ...):
+                     ///< under RC11 it adds no event (lkmm_fence)
+    SrcuLock,        ///< srcu_read_lock(s): a load of s tagged Srcu-lock (linux-kernel.def)
+    SrcuUnlock,      ///< srcu_read_unlock(s, idx): a store of idx to s tagged Srcu-unlock
+    SyncSrcu,        ///< synchronize_srcu(s): an LKMM fence on s
+    StoreMb,         ///< smp_store_mb(x, v): WRITE_ONCE then smp_mb (linux-kernel.def)
 };
 
 /// The arithmetic of an Rmw (and of AddUnless, always Add).
@@ -66,6 +73,10 @@ struct Primitive {
     std::int8_t order2_arg = -1;  ///< C11 CAS failure order
     bool weak = false;            ///< compare_exchange_weak may fail spuriously
     bool returns_value = true;
+    /// The LKMM annotation (linux-kernel.def) of the access or fence; Derived for C11 calls.
+    LkmmTag lkmm = LkmmTag::Derived;
+    bool kernel = false;     ///< a kernel primitive: the test is a kernel test (LKMM by default)
+    bool lkmm_only = false;  ///< defined by LKMM but not by the kernel-to-C++11 mapping
 };
 
 /// The primitive called `name`, or nullopt when mmcheck does not know it.

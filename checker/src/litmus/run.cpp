@@ -27,7 +27,8 @@ bool evaluate(const Prop& p, const std::vector<std::int64_t>& values) {
     switch (p.kind) {
         case Prop::Kind::True: return true;
         case Prop::Kind::False: return false;
-        case Prop::Kind::Atom: return values[p.observed] == p.value;
+        case Prop::Kind::Atom:
+            return values[p.observed] == (p.rhs_name.empty() ? p.value : values[p.rhs_observed]);
         case Prop::Kind::Not: return !evaluate(*p.lhs, values);
         case Prop::Kind::And:
             return std::all_of(p.terms.begin(), p.terms.end(), [&](const Prop& q) { return evaluate(q, values); });
@@ -48,9 +49,20 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
     eo.stop_at_first_violation = false;
     eo.max_executions = options.max_executions;
     eo.time_limit_seconds = options.time_limit_seconds;
-    eo.model = options.model.value_or(MemoryModelKind::RC11);
+    // The interpreter recurses once per nesting level (at most kMaxNesting, ast.hpp) before the
+    // innermost operation reaches the runtime's stack check; with dependency tracking (DepSet
+    // per operand) a level takes about 1.3 KiB, more than the default 256 KiB stack leaves for
+    // 200 levels. A litmus thread gets kLitmusStackSize instead.
+    eo.stack_size = kLitmusStackSize;
+    eo.model = options.model.value_or(test->model);
     r.model = eo.model;
-    const ExploreResult er = explore(program, eo);
+    if (eo.model == MemoryModelKind::RC11 && !test->lkmm_only.empty())
+        throw LitmusError(test->file, test->lkmm_only.front().pos, test->lkmm_only.front().message);
+    if (eo.model != test->model)
+        throw LitmusError(test->file, SourcePos{1, 1}, std::string("the test was parsed for ") +
+                                                           memory_model_title(test->model) + ", not " +
+                                                           memory_model_title(eo.model) + " (pass the model to the parser)");
+    const ExploreResult er = options.brute_force ? explore_brute_force(program, eo) : explore(program, eo);
     r.flags.assign(er.flags.begin(), er.flags.end());
 
     std::map<std::string, std::size_t, std::less<>> column;
@@ -63,6 +75,7 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
         merged[values] += count;
     }
     for (const auto& [values, count] : merged) {
+        if (test->condition.filter && !evaluate(*test->condition.filter, values)) continue;
         FinalState s;
         s.values = values;
         s.executions = count;
@@ -107,10 +120,10 @@ LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunO
         if (std::find(r.violations.begin(), r.violations.end(), line) == r.violations.end())
             r.violations.push_back(std::move(line));
     }
-    if (test->uses_rcu_markers)
+    if (test->uses_rcu_markers && r.model == MemoryModelKind::RC11)
         r.notes.push_back("rcu_read_lock/rcu_read_unlock are accepted as markers only: the test has no grace-period "
                           "primitive, and in C++11 terms they order nothing");
-    if (test->uses_rcu_dereference)
+    if (test->uses_rcu_dereference && r.model == MemoryModelKind::RC11)
         r.notes.push_back("rcu_dereference is mapped to an acquire load, stronger than the kernel's dependency "
                           "ordering");
     return r;

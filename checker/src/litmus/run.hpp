@@ -22,8 +22,11 @@ const char* observation_name(Observation o);
 struct LitmusRunOptions {
     std::uint64_t max_executions = 0;  ///< 0: no limit
     double time_limit_seconds = 0;     ///< 0: no limit
-    /// The memory model; nullopt: the front end's choice for the test (today RC11).
+    /// The memory model; nullopt: the test's own (LitmusTest::model: `--model` given to the
+    /// parser, else LKMM for a kernel test, RC11 otherwise).
     std::optional<MemoryModelKind> model;
+    /// Use the brute-force reference explorer (tests cross-check the two explorers).
+    bool brute_force = false;
 };
 
 /// One reachable final state: a value per LitmusTest::observed name, in that order.
@@ -65,7 +68,9 @@ struct LitmusResult {
     [[nodiscard]] bool differs_from_result_line() const;
 };
 
-/// Explores every RC11-consistent execution of `test` and judges its condition.
+/// Explores every consistent execution of `test` under its memory model and judges its
+/// condition. Throws LitmusError when the model is RC11 and the test uses a construct only
+/// LKMM defines.
 LitmusResult run_litmus(std::shared_ptr<const LitmusTest> test, const LitmusRunOptions& options = {});
 
 /// Whether `p` holds of the final state `values` (indexed like LitmusTest::observed).
