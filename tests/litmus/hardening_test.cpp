@@ -36,9 +36,11 @@ std::string parse_error(const std::string& text) {
     return "";
 }
 
-LitmusResult run_text(const std::string& text, std::uint64_t max_executions = 0) {
+LitmusResult run_text(const std::string& text, std::uint64_t max_executions = 0,
+                      std::optional<MemoryModelKind> model = std::nullopt) {
     LitmusRunOptions o;
     o.max_executions = max_executions;
+    o.model = model;
     return run_litmus(std::make_shared<const LitmusTest>(parse_litmus(text, "h.litmus")), o);
 }
 
@@ -168,7 +170,10 @@ TEST_CASE("litmus hardening: 64 threads run, a 65th is one error line", "[core][
         for (int i = 0; i < n; ++i) s += "P" + std::to_string(i) + "(atomic_t *v) { atomic_inc(v); }\n";
         return s + "exists (v=" + std::to_string(n) + ")\n";
     };
-    const LitmusResult r = run_text(threads(64), 100);  // 64! executions: stop early
+    // 64! executions: stop early. Under RC11: this test is about the thread limit, and under
+    // LKMM (the default for a kernel test) the speculative explorer does not reach the first
+    // of 100 executions of 64 racing atomic_inc()s in minutes (its scaling limit, issue 15).
+    const LitmusResult r = run_text(threads(64), 100, MemoryModelKind::RC11);
     CHECK(r.errors.empty());
     CHECK(r.violations.empty());
     CHECK(r.observation == Observation::Always);
