@@ -37,7 +37,7 @@ std::string parse_error(const std::string& text) {
 }
 
 LitmusResult run_text(const std::string& text, std::uint64_t max_executions = 0,
-                      std::optional<MemoryModelKind> model = std::nullopt) {
+                      std::optional<mmcheck::MemoryModelKind> model = std::nullopt) {
     LitmusRunOptions o;
     o.max_executions = max_executions;
     o.model = model;
@@ -173,7 +173,7 @@ TEST_CASE("litmus hardening: 64 threads run, a 65th is one error line", "[core][
     // 64! executions: stop early. Under RC11: this test is about the thread limit, and under
     // LKMM (the default for a kernel test) the speculative explorer does not reach the first
     // of 100 executions of 64 racing atomic_inc()s in minutes (its scaling limit, issue 15).
-    const LitmusResult r = run_text(threads(64), 100, MemoryModelKind::RC11);
+    const LitmusResult r = run_text(threads(64), 100, mmcheck::MemoryModelKind::RC11);
     CHECK(r.errors.empty());
     CHECK(r.violations.empty());
     CHECK(r.observation == Observation::Always);
