@@ -41,7 +41,7 @@ LitmusResult run_text(const std::string& text, std::uint64_t max_executions = 0,
     LitmusRunOptions o;
     o.max_executions = max_executions;
     o.model = model;
-    return run_litmus(std::make_shared<const LitmusTest>(parse_litmus(text, "h.litmus")), o);
+    return run_litmus(std::make_shared<const LitmusTest>(parse_litmus(text, "h.litmus", model)), o);
 }
 
 const std::string kTooDeep = "nesting deeper than " + std::to_string(kMaxNesting);
