@@ -72,14 +72,21 @@ CASES = {
 }
 
 
+# Run under RC11: the case is about the event bound, and the speculative LKMM explorer (the
+# default for a kernel test) takes minutes on one thread of 5,001 writes (its scaling limit,
+# issue 15), which says nothing about the bound.
+RC11_CASES = {"statements_5001"}
+
+
 def main():
     text, want_rc, want_out, want_err = CASES[CASE]
+    model = ["--model", "rc11"] if CASE in RC11_CASES else []
     d = tempfile.mkdtemp(prefix="mmcheck-litmus-hard-")
     try:
         path = os.path.join(d, "t.litmus")
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        p = subprocess.run([MMCHECK, "litmus", path], capture_output=True, timeout=300)
+        p = subprocess.run([MMCHECK, "litmus", *model, path], capture_output=True, timeout=300)
         out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
         problems = []
         if p.returncode != want_rc:
