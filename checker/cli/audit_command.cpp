@@ -147,6 +147,7 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
         ctx.replay_options.max_events_per_thread = o.explore.max_events_per_thread;
         ctx.replay_options.memory_model = memory_model_name(o.explore.model);
         ctx.source_root = s.source_root;
+        ctx.fallback_source_root = s.build_source_root;
         ctx.outcomes = &sc.outcomes;
 
         std::vector<SiteRow> rows;

@@ -132,6 +132,7 @@ TraceContext trace_context(const Scenario& sc, const Settings& s, const ExploreO
     c.replay_options.max_events_per_thread = o.max_events_per_thread;
     c.replay_options.memory_model = memory_model_name(o.model);
     c.source_root = s.source_root;
+    c.fallback_source_root = s.build_source_root;
     c.outcomes = &sc.outcomes;
     return c;
 }

@@ -10,6 +10,7 @@
 #include "models_command.hpp"
 #include "numeric_option.hpp"
 #include "output_dir.hpp"
+#include "mmcheck_build_info.hpp"
 #include "project_root.hpp"
 #include "settings.hpp"
 #include "signals.hpp"
@@ -162,6 +163,7 @@ Settings resolve(const RawOptions& o, bool need_scenarios = true) {
     else if (!project.scenarios.empty()) s.results_dir = project.scenarios.parent_path() / "results";
     if (s.results_dir.empty() && !project.scenarios.empty()) s.results_dir = "results";
     s.source_root = project.root.string();
+    s.build_source_root = MMCHECK_BUILD_SOURCE_DIR;
     s.out_dir = resolve_output_dir(o.out_dir, project.root);
     for (const auto& f : o.model_sources) load_model_source(f, o.quiet);
     return s;

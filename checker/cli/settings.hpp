@@ -31,7 +31,8 @@ struct Settings {
     std::filesystem::path scenarios_dir;
     std::filesystem::path results_dir;   ///< committed counterexamples; only check --bless writes here
     std::filesystem::path out_dir;       ///< everything else a command writes (output_dir.hpp)
-    std::string source_root;  ///< stripped from source paths in traces
+    std::string source_root;
+    std::string build_source_root;  ///< the tree this mmcheck was built from (its built-in models)  ///< stripped from source paths in traces
 };
 
 }  // namespace mmcheck::cli

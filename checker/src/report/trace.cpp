@@ -31,12 +31,16 @@ constexpr LocKind kLocKinds[] = {LocKind::Atomic, LocKind::Plain, LocKind::Mutex
 
 /// Source paths come from std::source_location, i.e. from wherever the tree was built; the
 /// root is stripped so traces are the same in every checkout (golden files in review).
-std::string relative_source(const char* file, const std::string& root) {
+std::string relative_source(const char* file, const std::string& root, const std::string& fallback = {}) {
     std::string f = file == nullptr ? "" : file;
-    if (!root.empty()) {
-        std::string prefix = root;
+    for (const std::string* r : {&root, &fallback}) {
+        if (r->empty()) continue;
+        std::string prefix = *r;
         if (prefix.back() != '/') prefix += '/';
-        if (f.rfind(prefix, 0) == 0) f.erase(0, prefix.size());
+        if (f.rfind(prefix, 0) == 0) {
+            f.erase(0, prefix.size());
+            break;
+        }
     }
     // A compiler launcher that rewrites absolute paths (ccache with base_dir) makes them
     // relative to the object's build folder, e.g. "../../../models/x.cpp" from
@@ -156,7 +160,7 @@ Trace make_trace(const Violation& v, const ExploreResult& result, const TraceCon
         te.mode = e.mode;
         te.flags = e.flags;
         te.label = e.label == nullptr ? "" : e.label;
-        te.file = relative_source(e.src.file, ctx.source_root);
+        te.file = relative_source(e.src.file, ctx.source_root, ctx.fallback_source_root);
         te.line = e.src.line;
         if (e.is_read() || e.is_write()) te.location = e.loc;
         if (e.is_read()) {
@@ -189,7 +193,7 @@ Trace make_trace(const Violation& v, const ExploreResult& result, const TraceCon
     tv.thread = v.thread;
     if (v.event) tv.event = seq(*v.event);
     if (v.other) tv.other = seq(*v.other);
-    tv.file = relative_source(v.src.file, ctx.source_root);
+    tv.file = relative_source(v.src.file, ctx.source_root, ctx.fallback_source_root);
     tv.line = v.src.line;
     tv.execution = v.execution;
 

@@ -120,6 +120,9 @@ struct TraceContext {
     std::map<std::string, std::int64_t, std::less<>> params;
     ReplayOptions replay_options;
     std::string source_root;          ///< prefix stripped from source files (deterministic traces)
+    /// Stripped when source_root is not a prefix: the source tree mmcheck was built from, where
+    /// its built-in models live (a project elsewhere still names them models/x.cpp).
+    std::string fallback_source_root;
     const OutcomeTable* outcomes = nullptr;
 };
 
