@@ -108,8 +108,17 @@ private:
         test_and_set_bit(PG_dirty, flags_);
     }
 
-    /// tlb_flush_mmu_tlbonly(): flush CPU1's TLB, synchronously (the handshake of kit 0.2).
-    void tlb_flush_mmu_tlbonly() { flush_tlb_range({cpu1_}); }
+    /// tlb_flush_mmu_tlbonly(): flush CPU1's TLB, synchronously (the handshake of kit 0.2),
+    /// with the architecture's barriers for the flushing CPU (arm64's dsb(ish), x86's IPI).
+    /// batched_flush=1 keeps only the handshake (flush_tlb_batched(), kit 0.2's flush with no
+    /// ordering for the flusher): the brief's setting for "encode atomic_add_negative as
+    /// MB; RMW; MB or the chain breaks" (brief 3.8), which audit then checks.
+    void tlb_flush_mmu_tlbonly() {
+        if (param("batched_flush") != 0)
+            flush_tlb_batched({cpu1_});
+        else
+            flush_tlb_range({cpu1_});
+    }
 
     /// A: zap_pte_range() -> zap_present_folio_ptes() for the one PTE, then the mmu_gather
     /// tail (tlb_flush_mmu_tlbonly(), tlb_flush_rmaps()), in the order the variant selects.
@@ -275,6 +284,7 @@ MMCHECK_REGISTER_MODEL(
     ({{"stores", 2, 1, 2, "user stores by B"},
       {"arm64", 1, 0, 1, "1: ptep_get_and_clear is xchg_relaxed (arm64); 0: fully ordered xchg (x86)"},
       {"reclaim", 0, 0, 1, "1: add the reclaim actor R and property P3"},
+      {"batched_flush", 0, 0, 1, "1: zap's flush gives the flushing CPU no ordering (the handshake only, kit 0.2), to audit brief 3.8's fully ordered rmap drop; 0: synchronous flush_tlb_range with the architecture's barriers"},
       {"check_p2", 1, 0, 1, "0: do not check P2 (to look at P1 or P3 alone)"},
       {"pg_dirty", 1, 0, 1, "0: the folio starts clean, B's write recorded only in the PTE's dirty bit"},
       {"drop_a3", 0, 0, 1, "1: mutation (issue 11): zap without its folio_mark_dirty [A3]"},
