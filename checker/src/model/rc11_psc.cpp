@@ -63,7 +63,14 @@ struct Scratch {
     std::vector<ScNode> nodes;
     std::vector<std::size_t> fence_slot;  // node -> row of the fence tables
     std::vector<int> min_k, min_a, max_w, max_b;  // [fence row * locations + loc]
-    std::vector<std::uint64_t> succ, pred;
+    std::vector<std::uint64_t> pred;
+    // Prefix masks per thread t (offset[t] .. offset[t] + len_t): pre_idx[offset[t] + i] =
+    // the seq_cst nodes of t with index < i; pre_x0 likewise for accesses whose x0 index < i
+    // (x0 grows along po, so these are prefixes too).
+    std::vector<std::size_t> offset;
+    std::vector<std::uint64_t> pre_idx, pre_x0;
+    std::vector<std::size_t> sc_threads;  // threads holding seq_cst nodes
+    std::vector<std::uint64_t> loc_mask;   // seq_cst accesses per location
 };
 
 bool is_access(const Event& e) { return e.is_read() || e.is_write(); }
@@ -190,13 +197,8 @@ bool psc_acyclic(const ExecutionGraph& g) {
         return false;
     };
 
+    // An edge with a seq_cst fence at one end or both (access → access edges are below).
     auto edge = [&](const ScNode& a, const ScNode& b) -> bool {
-        if (!a.fence && !b.fence) {
-            if (a.id.thread == b.id.thread && a.id.index < b.id.index) return true;         // po
-            if (a.has_x0 && b.has_y0 && in_view(a.x0, g.event(b.y0))) return true;          // po|≠loc; hb; po|≠loc
-            if (a.loc == b.loc && a.id != b.id && in_view(a.id, *b.e)) return true;           // hb|loc
-            return a.loc == b.loc && a.key != kNone && b.co != kNone && a.key < b.co;        // co ∪ fr
-        }
         if (a.fence && !b.fence) {
             const std::size_t cell = s.fence_slot[&a - s.nodes.data()] * nl + static_cast<std::size_t>(b.loc);
             if (b.co != kNone && s.min_k[cell] < b.co) return true;  // hb; (co ∪ fr)
@@ -222,14 +224,56 @@ bool psc_acyclic(const ExecutionGraph& g) {
         return false;
     };
 
-    s.succ.assign(k, 0);
+    // Predecessor masks. Access → access edges come a whole row at a time from the prefix
+    // masks: hb-predecessors of b on thread t are the nodes with index < view(b)[t], the
+    // po|≠loc; hb; po|≠loc predecessors those with x0 index < view(y0(b))[t].
+    const auto bit = [](std::size_t a) { return std::uint64_t{1} << a; };
+    s.offset.resize(nt + 1);
+    s.offset[0] = 0;
+    for (std::size_t t = 0; t < nt; ++t) s.offset[t + 1] = s.offset[t] + g.thread_size(static_cast<ThreadId>(t)) + 1;
+    s.pre_idx.assign(s.offset[nt], 0);
+    s.pre_x0.assign(s.offset[nt], 0);
+    s.loc_mask.assign(nl, 0);
+    s.sc_threads.clear();
+    std::uint64_t access_mask = 0;
+    for (std::size_t a = 0; a < k; ++a) {
+        const ScNode& n = s.nodes[a];
+        if (s.sc_threads.empty() || s.sc_threads.back() != n.id.thread) s.sc_threads.push_back(n.id.thread);
+        s.pre_idx[s.offset[n.id.thread] + n.id.index + 1] |= bit(a);
+        if (n.fence) continue;
+        access_mask |= bit(a);
+        s.loc_mask[static_cast<std::size_t>(n.loc)] |= bit(a);
+        if (n.has_x0) s.pre_x0[s.offset[n.id.thread] + n.x0.index + 1] |= bit(a);
+    }
+    for (std::size_t t = 0; t < nt; ++t)
+        for (std::size_t i = s.offset[t] + 1; i < s.offset[t + 1]; ++i) {
+            s.pre_idx[i] |= s.pre_idx[i - 1];
+            s.pre_x0[i] |= s.pre_x0[i - 1];
+        }
+    auto prefix = [&](const std::vector<std::uint64_t>& pre, const View& v) {
+        std::uint64_t m = 0;
+        for (std::size_t t : s.sc_threads)
+            m |= pre[s.offset[t] + std::min<std::size_t>(v[t], s.offset[t + 1] - s.offset[t] - 1)];
+        return m;
+    };
     s.pred.assign(k, 0);
-    for (std::size_t a = 0; a < k; ++a)
-        for (std::size_t b = 0; b < k; ++b)
-            if (edge(s.nodes[a], s.nodes[b])) {
-                s.succ[a] |= std::uint64_t{1} << b;
-                s.pred[b] |= std::uint64_t{1} << a;
+    for (std::size_t b = 0; b < k; ++b) {
+        const ScNode& nb = s.nodes[b];
+        if (nb.fence) continue;
+        std::uint64_t p = s.pre_idx[s.offset[nb.id.thread] + nb.id.index];                // po
+        p |= prefix(s.pre_idx, nb.e->hb) & s.loc_mask[static_cast<std::size_t>(nb.loc)] & ~bit(b);  // hb|loc
+        if (nb.has_y0) p |= prefix(s.pre_x0, g.event(nb.y0).hb);                          // po|≠loc; hb; po|≠loc
+        if (nb.co != kNone)                                                                 // co ∪ fr
+            for (std::uint64_t m = s.loc_mask[static_cast<std::size_t>(nb.loc)]; m != 0; m &= m - 1) {
+                const ScNode& na = s.nodes[static_cast<std::size_t>(std::countr_zero(m))];
+                if (na.key != kNone && na.key < nb.co) p |= bit(static_cast<std::size_t>(std::countr_zero(m)));
             }
+        s.pred[b] = p & access_mask;
+    }
+    if (has_fence)
+        for (std::size_t a = 0; a < k; ++a)
+            for (std::size_t b = 0; b < k; ++b)
+                if ((s.nodes[a].fence || s.nodes[b].fence) && edge(s.nodes[a], s.nodes[b])) s.pred[b] |= bit(a);
     // Acyclic iff repeatedly removing nodes without predecessors empties the graph.
     std::uint64_t rem = k == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << k) - 1;
     bool changed = true;
