@@ -59,7 +59,7 @@ struct ScNode {
 
 /// Reused buffers: the explorer calls the check for every candidate rf and co position.
 struct Scratch {
-    std::vector<std::vector<int>> co_pos;  // per thread and index: co position of a write, or kNone
+    std::vector<int> co_pos;  // per event slot: co position of a write, or kNone
     std::vector<ScNode> nodes;
     std::vector<std::size_t> fence_slot;  // node -> row of the fence tables
     std::vector<int> min_k, min_a, max_w, max_b;  // [fence row * locations + loc]
@@ -82,44 +82,53 @@ bool in_view(EventId x, const Event& y) { return y.hb.contains(x.thread, x.index
 bool psc_acyclic(const ExecutionGraph& g) {
     thread_local Scratch s;
     const std::size_t nt = g.num_threads();
-    s.nodes.clear();
-    for (std::size_t t = 0; t < nt; ++t) {
+    // Event offsets: thread t's events are slots offset[t] .. offset[t] + len_t - 1 of the
+    // flat per-event tables, with one spare slot per thread for the prefix masks below.
+    s.offset.resize(nt + 1);
+    s.offset[0] = 0;
+    for (std::size_t t = 0; t < nt; ++t) s.offset[t + 1] = s.offset[t] + g.thread_size(static_cast<ThreadId>(t)) + 1;
+    if (s.nodes.size() < 65) s.nodes.resize(65);
+    std::size_t k = 0;
+    for (std::size_t t = 0; t < nt && k <= 64; ++t) {
         const auto& ev = g.thread_events(static_cast<ThreadId>(t));
         for (std::size_t i = 0; i < ev.size(); ++i) {
             const Event& e = ev[i];
             if (e.mode != Mode::SC || !(is_access(e) || e.kind == EventKind::Fence)) continue;
-            ScNode n{};
+            if (k == 64) {
+                k = 65;
+                break;
+            }
+            ScNode& n = s.nodes[k++];
             n.id = EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
             n.e = &e;
             n.fence = e.kind == EventKind::Fence;
             n.loc = n.fence ? -1 : static_cast<int>(e.loc);
-            s.nodes.push_back(n);
+            n.has_x0 = n.has_y0 = false;
         }
     }
-    const std::size_t k = s.nodes.size();
     if (k == 0) return true;
     if (k > 64) return psc_acyclic_dense(g);
 
     // Coherence positions of every write; a read whose write is not placed is left to the
     // dense check (its rf edge would count in eco without a position).
-    if (s.co_pos.size() < nt) s.co_pos.resize(nt);
-    for (std::size_t t = 0; t < nt; ++t) s.co_pos[t].assign(g.thread_size(static_cast<ThreadId>(t)), kNone);
+    s.co_pos.assign(s.offset[nt], kNone);
     for (std::size_t l = 0; l < g.num_locations(); ++l) {
         const auto& co = g.co(static_cast<LocId>(l));
-        for (std::size_t i = 0; i < co.size(); ++i) s.co_pos[co[i].thread][co[i].index] = static_cast<int>(i);
+        for (std::size_t i = 0; i < co.size(); ++i) s.co_pos[s.offset[co[i].thread] + co[i].index] = static_cast<int>(i);
     }
     bool unplaced_rf = false;
     auto key_of = [&](EventId id, const Event& e) {
-        if (e.is_write()) return s.co_pos[id.thread][id.index];
+        if (e.is_write()) return s.co_pos[s.offset[id.thread] + id.index];
         if (e.rf.is_unresolved()) return kNone;
         if (e.rf.is_init()) return -1;
-        const int p = s.co_pos[e.rf.thread][e.rf.index];
+        const int p = s.co_pos[s.offset[e.rf.thread] + e.rf.index];
         if (p == kNone) unplaced_rf = true;
         return p;
     };
     // Keys of every access (fence tables need non-seq_cst ones too).
     bool has_fence = false;
-    for (ScNode& n : s.nodes) {
+    for (std::size_t a = 0; a < k; ++a) {
+        ScNode& n = s.nodes[a];
         if (n.fence) {
             has_fence = true;
             n.key = n.co = kNone;
@@ -228,9 +237,6 @@ bool psc_acyclic(const ExecutionGraph& g) {
     // masks: hb-predecessors of b on thread t are the nodes with index < view(b)[t], the
     // po|≠loc; hb; po|≠loc predecessors those with x0 index < view(y0(b))[t].
     const auto bit = [](std::size_t a) { return std::uint64_t{1} << a; };
-    s.offset.resize(nt + 1);
-    s.offset[0] = 0;
-    for (std::size_t t = 0; t < nt; ++t) s.offset[t + 1] = s.offset[t] + g.thread_size(static_cast<ThreadId>(t)) + 1;
     s.pre_idx.assign(s.offset[nt], 0);
     s.pre_x0.assign(s.offset[nt], 0);
     s.loc_mask.assign(nl, 0);
