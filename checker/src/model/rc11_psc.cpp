@@ -267,7 +267,17 @@ bool psc_acyclic(const ExecutionGraph& g) {
         const ScNode& nb = s.nodes[b];
         if (nb.fence) continue;
         std::uint64_t p = s.pre_idx[s.offset[nb.id.thread] + nb.id.index];                // po
-        p |= prefix(s.pre_idx, nb.e->hb) & s.loc_mask[static_cast<std::size_t>(nb.loc)] & ~bit(b);  // hb|loc
+        // hb|loc: by the prefix masks, or node by node when the location has fewer seq_cst
+        // accesses than there are threads to look up.
+        const std::uint64_t same_loc = s.loc_mask[static_cast<std::size_t>(nb.loc)] & ~bit(b);
+        if (static_cast<std::size_t>(std::popcount(same_loc)) < s.sc_threads.size()) {
+            for (std::uint64_t m = same_loc; m != 0; m &= m - 1) {
+                const auto a = static_cast<std::size_t>(std::countr_zero(m));
+                if (in_view(s.nodes[a].id, *nb.e)) p |= bit(a);
+            }
+        } else {
+            p |= prefix(s.pre_idx, nb.e->hb) & same_loc;
+        }
         if (nb.has_y0) p |= prefix(s.pre_x0, g.event(nb.y0).hb);                          // po|≠loc; hb; po|≠loc
         if (nb.co != kNone)                                                                 // co ∪ fr
             for (std::uint64_t m = s.loc_mask[static_cast<std::size_t>(nb.loc)]; m != 0; m &= m - 1) {
