@@ -73,6 +73,8 @@ private:
     }
     [[nodiscard]] bool consistent() const { return !model_.check(graph_).has_value(); }
     AddStatus add_read(ThreadId t, Event e);
+    /// The co index below which no new read or write of thread t at `loc` may go.
+    [[nodiscard]] int coherence_floor(ThreadId t, LocId loc) const;
     AddStatus add_write(ThreadId t, Event e);
     /// Ends the run: the last choice made the graph inconsistent. `undo` takes it back, so
     /// that the values justified in the consistent graph before it join the domain.
@@ -158,8 +160,8 @@ AddStatus SpeculativeExplorer::add_event(ThreadId t, const EventRequest& req) {
     }
     Event e = make_event(g, t, req);
     switch (req.kind) {
-        case EventKind::Read: snapshot(); return add_read(t, std::move(e));
-        case EventKind::Write: snapshot(); return add_write(t, std::move(e));
+        case EventKind::Read: return add_read(t, std::move(e));
+        case EventKind::Write: return add_write(t, std::move(e));
         default:
             append_choiceless(g, t, req, e);
             // Fences, spawns and joins add ordering (a strong fence closes a pb cycle).
@@ -168,11 +170,32 @@ AddStatus SpeculativeExplorer::add_event(ThreadId t, const EventRequest& req) {
     }
 }
 
+int SpeculativeExplorer::coherence_floor(ThreadId t, LocId loc) const {
+    // The latest event of t's thread at `loc` that is a write or a resolved read bounds the
+    // place of a new one: coherence (po-loc ∪ rf ∪ co ∪ fr acyclic, linux-kernel.cat:80, and
+    // RC11's coherence alike) puts a new write co-after it (or after the write it reads), and
+    // a new read reads it or a co-later write. Along po-loc these floors only grow in a
+    // coherent partial graph (CoWW, CoRW, CoRR), so the latest such event gives the largest.
+    // A speculative read (its write not added yet) bounds nothing yet and is passed over.
+    const ExecutionGraph& g = graph_;
+    const auto& ev = g.thread_events(t);
+    for (std::size_t i = ev.size(); i-- > 0;) {
+        const Event& e = ev[i];
+        if ((!e.is_read() && !e.is_write()) || e.loc != loc) continue;
+        if (e.is_write()) {
+            const int c = g.co_index(EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)});
+            if (c >= -1) return c;  // -2: not placed (the write being added)
+            continue;
+        }
+        if (!e.rf.is_unresolved()) return g.co_index(e.rf);
+    }
+    return -1;
+}
+
 AddStatus SpeculativeExplorer::add_read(ThreadId t, Event e) {
     ExecutionGraph& g = graph_;
     const LocId loc = e.loc;
     const bool weak = e.has(kWeak);
-    const EventId id = g.append(t, std::move(e));
     struct Option {
         EventId w;  // unresolved: speculative
         std::int64_t v;
@@ -181,12 +204,15 @@ AddStatus SpeculativeExplorer::add_read(ThreadId t, Event e) {
     std::vector<Option> opts;
     auto consider = [&](EventId w, std::int64_t v) {
         opts.push_back({w, v, false});
-        if (weak && read_writes_on(g.event(id), v)) opts.push_back({w, v, true});
+        if (weak && read_writes_on(e, v)) opts.push_back({w, v, true});
     };
-    // Latest write first (the first execution is the most sequential one), then guesses.
+    // Latest write first (the first execution is the most sequential one), then guesses. A
+    // write co-before the thread's coherence floor would close a coherence cycle (cat:80):
+    // not offered, as the check would reject it whatever comes later.
     const auto& co = g.co(loc);
-    for (std::size_t i = co.size(); i-- > 0;) consider(co[i], g.write_value(co[i]));
-    consider(EventId::init(loc), g.location(loc).initial);
+    const int floor = coherence_floor(t, loc);
+    for (std::size_t i = co.size(); i-- > 0 && static_cast<int>(i) >= floor;) consider(co[i], g.write_value(co[i]));
+    if (floor == -1) consider(EventId::init(loc), g.location(loc).initial);
     // A speculation needs a write added later by another thread. Threads run in order and
     // (without spawn and join) a thread that stopped never runs again, so the last thread's
     // reads cannot speculate. A model that spawns threads gets no such cut (see add_event).
@@ -196,6 +222,10 @@ AddStatus SpeculativeExplorer::add_read(ThreadId t, Event e) {
     } else if (!domain_[loc].empty()) {
         cut_ = true;
     }
+    // A snapshot only before an event with a choice: a run changes a decision of that
+    // event, never of an event that had one option, so only these are restored.
+    if (opts.size() > 1) snapshot();
+    const EventId id = g.append(t, std::move(e));
     const Option o = opts[choose(opts.size())];
     if (!o.w.is_unresolved()) {
         set_read_from(g, id, o.w, o.spurious);
@@ -225,18 +255,29 @@ AddStatus SpeculativeExplorer::add_write(ThreadId t, Event e) {
     e.msg = View{};
     const LocId loc = e.loc;
     const std::int64_t value = e.value;
-    const EventId id = g.append(t, std::move(e));
     // Coherence position, latest first. ATOMICITY (rmw & (fre;coe) empty, cat:62): an RMW's
     // write comes right after the write its read part reads, once that is known; the check
-    // prunes the other places when the read part resolves later.
+    // prunes the other places when the read part resolves later. No place co-before the
+    // thread's coherence floor (see coherence_floor): coherence (cat:80) rejects it.
     std::vector<int> pos;
-    const Event& w = g.event(id);
-    const EventId rmw_read{id.thread, static_cast<std::uint16_t>(id.index - 1)};
-    if (w.has(kRmwWrite) && !g.event(rmw_read).rf.is_unresolved()) {
+    const EventId next{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(g.thread_size(t))};
+    const EventId rmw_read{next.thread, static_cast<std::uint16_t>(next.index - 1)};
+    if (e.has(kRmwWrite) && !g.event(rmw_read).rf.is_unresolved()) {
         pos.push_back(g.co_index(g.event(rmw_read).rf));
     } else {
-        for (int p = static_cast<int>(g.co(loc).size()) - 1; p >= -1; --p) pos.push_back(p);
+        const int floor = coherence_floor(t, loc);
+        for (int p = static_cast<int>(g.co(loc).size()) - 1; p >= floor; --p) pos.push_back(p);
     }
+    // A snapshot only before an event with a choice (see add_read): a place to choose, or a
+    // speculative read of another thread this write may fulfil.
+    bool choice = pos.size() > 1;
+    for (const EventId r : speculative_) {
+        const Event& re = g.event(r);
+        choice = choice || (r.thread != t && re.loc == loc && re.value == value);
+    }
+    if (choice) snapshot();
+    const EventId id = g.append(t, std::move(e));
+    if (id != next) throw DriverError("internal error: an event appended out of place");
     const int p = pos[choose(pos.size())];
     const bool last = p + 1 == static_cast<int>(g.co(loc).size());
     g.co_insert_after(id, p);

@@ -129,15 +129,23 @@ struct Model {
     Relation rcu_rscs, srcu_rscs;
 
     // cat relations
-    Relation acq_po, po_rel, po_unlock_lock_po, rmb, wmb, mb, gp, strong_fence, nonrw_fence, fence, barrier;
+    Relation acq_po, po_rel, po_unlock_lock_po, rmb, wmb, mb, gp, strong_fence, nonrw_fence, fence;
     Relation ppo, cumul_fence, prop, hb, pb, rcu_link, rcu_order, rcu_fence, rb, rmw_sequence;
     Relation strong_fence2, fence2;  // cat:165-166: with rcu-fence
 
-    Relation fencerel(const Set& s) const { return po * diag(s) * po; }
+    Relation hb_star;  // cat:117's hb*, kept for the RCU relations
+
+    /// po ; [s] ; po, cat:10 (empty at once when no event is in s: po ; X costs n^3/64).
+    Relation fencerel(const Set& s) const { return empty_set(s) ? Relation(n) : po * diag(s) * po; }
 };
 
-Model build(const ExecutionGraph& g) {
-    Model m;
+/// The check builds the relations in stages and stops at the first violated axiom, in the
+/// order axioms() tests them: the base relations (events, po, rf, co, fr, rmw, dependencies,
+/// critical sections) decide lock.cat's axioms, coherence and atomic; hb needs cat:27-110;
+/// propagation cat:117; rcu cat:134-169. A partial graph the explorer rejects is usually
+/// rejected by coherence, and then nothing past the base is built. Every relation is the same
+/// as when built all at once.
+void build_base(const ExecutionGraph& g, Model& m) {
     // Nodes: the initial write of every location, then every event of every thread.
     std::vector<std::vector<std::size_t>> node(g.num_threads());
     for (std::size_t l = 0; l < g.num_locations(); ++l) {
@@ -308,11 +316,17 @@ Model build(const ExecutionGraph& g) {
         m.data = carry_dep * m.base_data;
     }
 
+}
+
+void build_hb(Model& m) {
+    const std::size_t n = m.n;
     // ---- cat:27-72 basic relations ----
     const Relation dM = diag(m.M);
     m.acq_po = restrict(m.Acquire, m.po, m.M);                          // cat:28
     m.po_rel = restrict(m.M, m.po, m.Release);                          // cat:29
-    m.po_unlock_lock_po = m.po * diag(m.UL) * (m.po | m.rf) * diag(m.LKR) * m.po;  // cat:30
+    m.po_unlock_lock_po = empty_set(m.UL) || empty_set(m.LKR)
+                              ? Relation(n)
+                              : m.po * diag(m.UL) * (m.po | m.rf) * diag(m.LKR) * m.po;  // cat:30
     const Set R4rmb = set_minus(m.R, m.Noreturn);                       // cat:33
     m.rmb = restrict(R4rmb, m.fencerel(m.Rmb), R4rmb);                  // cat:34
     m.wmb = restrict(m.W, m.fencerel(m.Wmb), m.W);                      // cat:35
@@ -331,17 +345,11 @@ Model build(const ExecutionGraph& g) {
                dM * m.po_unlock_lock_po * diag(m.AfterUnlockLock) * m.po * dM |         // cat:61-62
                dM * opt(m.po) * diag(m.SrcuUnlock) * m.fencerel(m.AfterSrcuReadUnlock) * dM;  // cat:63
     }
-    m.gp = m.po * diag(set_or(m.SyncRcu, m.SyncSrcu)) * opt(m.po);     // cat:64
+    const Set sync = set_or(m.SyncRcu, m.SyncSrcu);
+    m.gp = empty_set(sync) ? Relation(n) : m.po * diag(sync) * opt(m.po);  // cat:64
     m.strong_fence = m.mb | m.gp;                                       // cat:65
     m.nonrw_fence = m.strong_fence | m.po_rel | m.acq_po;               // cat:67
     m.fence = m.nonrw_fence | m.wmb | m.rmb;                            // cat:68
-    {
-        Set bar = m.Barrier;                                            // cat:69-71
-        for (const Set* s : {&m.Rmb, &m.Wmb, &m.Mb, &m.SyncRcu, &m.SyncSrcu, &m.BeforeAtomic, &m.AfterAtomic,
-                             &m.Acquire, &m.Release, &m.RcuLock, &m.RcuUnlock, &m.SrcuLock, &m.SrcuUnlock})
-            bar = set_or(bar, *s);
-        m.barrier = m.fencerel(bar) | m.po * diag(m.Release) | diag(m.Acquire) * m.po;  // cat:72
-    }
 
     // ---- cat:89-110 ppo, prop, hb ----
     const Relation dep = m.addr | m.data;                               // cat:90
@@ -361,10 +369,27 @@ Model build(const ExecutionGraph& g) {
         for (std::size_t a = 0; a < n; ++a) id.set(a, a);
         m.hb = dMarked * (m.ppo | m.rfe | ((m.prop - id) & m.int_rel)) * dMarked;         // cat:109
     }
-    const Relation hb_star = star(m.hb);
-    m.pb = m.prop * m.strong_fence * hb_star * dMarked;                                  // cat:117
+}
 
+void build_pb(Model& m) {
+    m.hb_star = star(m.hb);
+    m.pb = m.prop * m.strong_fence * m.hb_star * diag(m.Marked);                         // cat:117
+}
+
+void build_rcu(Model& m) {
+    const std::size_t n = m.n;
     // ---- cat:134-169 RCU ----
+    if (empty_set(m.SyncRcu) && empty_set(m.SyncSrcu)) {
+        // Every term of rcu-order's fixpoint (cat:154-163) starts or ends with rcu-gp or
+        // srcu-gp, or is rcu-order;rcu-link;rcu-order: without a grace period it is empty,
+        // and so are rcu-fence (cat:164) and rb (cat:169).
+        m.rcu_link = m.rcu_order = m.rcu_fence = m.rb = Relation(n);
+        m.fence2 = m.fence;
+        m.strong_fence2 = m.strong_fence;
+        return;
+    }
+    const Relation& hb_star = m.hb_star;
+    const Relation dMarked = diag(m.Marked);
     const Relation pb_star = star(m.pb);
     m.rcu_link = opt(m.po) * hb_star * pb_star * m.prop * m.po;                           // cat:144
     {
@@ -393,8 +418,8 @@ Model build(const ExecutionGraph& g) {
     m.fence2 = m.fence | m.rcu_fence;                                                     // cat:165
     m.strong_fence2 = m.strong_fence | m.rcu_fence;                                       // cat:166
     m.rb = m.prop * m.rcu_fence * hb_star * pb_star * dMarked;                            // cat:169
-    return m;
 }
+
 
 /// cat:186-226 plain accesses: the relations both plain-coherence and data-race need.
 struct PlainRelations {
@@ -431,8 +456,11 @@ PlainRelations plain_relations(const Model& m) {
     return p;
 }
 
-std::optional<std::string> axioms(const Model& m) {
-    // lock:55 lock-nest, lock:61 nested-is-locked
+/// The axioms, building each stage of `m` (a fresh build_base) just before its first use.
+std::optional<std::string> axioms(Model& m) {
+    // lock:55 lock-nest, lock:61 nested-is-locked, lock:82-83 unmatched-locks: each is about
+    // an LKW event, so without one they hold.
+    if (!empty_set(m.LKW)) {
     const Relation ul_between = m.po_loc * diag(m.UL) * m.po_loc;
     if (!(restrict(m.LKW, m.po_loc, m.LKR) - ul_between).empty()) return "lock-nest";
     if (!(restrict(m.LKW, m.po_loc, m.RU) - ul_between).empty()) return "nested-is-locked";
@@ -445,15 +473,19 @@ std::optional<std::string> axioms(const Model& m) {
         for (std::size_t a = 0; a < m.n; ++a) id.set(a, a);
         if (!(restrict(unmatched, m.loc_rel, unmatched) - id).empty()) return "unmatched-locks";
     }
+    }
     // cat:80 coherence
     if (!(m.po_loc | m.rf | m.co | m.fr).acyclic()) return "coherence";
     // cat:83 atomic
     if (!(m.rmw & (m.fre * m.coe)).empty()) return "atomic";
     // cat:110 happens-before
+    build_hb(m);
     if (!m.hb.acyclic()) return "happens-before";
     // cat:118 propagation
+    build_pb(m);
     if (!m.pb.acyclic()) return "propagation";
     // cat:171 rcu
+    build_rcu(m);
     if (!m.rb.irreflexive()) return "rcu";
     // cat:215-218 plain-coherence: each of its relations is a subset of pre-race & (rf | fr |
     // co); when that is empty (no plain access in a communication edge between threads)
@@ -475,7 +507,9 @@ std::optional<std::string> axioms(const Model& m) {
     return std::nullopt;
 }
 
-std::vector<std::string> all_flags(const Model& m) {
+/// herd7's flags; builds the ordering stages of `m` (a fresh build_base) only when a plain
+/// access needs them.
+std::vector<std::string> all_flags(Model& m) {
     std::vector<std::string> out;
     // bell:69-70 nesting of rcu_read_lock/unlock
     if (!empty_set(set_minus(m.RcuLock, domain(m.rcu_rscs)))) out.emplace_back("unmatched-rcu-lock");
@@ -488,7 +522,7 @@ std::vector<std::string> all_flags(const Model& m) {
         for (std::size_t a = 0; a < m.n; ++a) id.set(a, a);
         if (!(m.srcu_rscs.inverse() * m.srcu_rscs - id).empty()) out.emplace_back("multiple-srcu-matches");
     }
-    if (!(m.rcu_rscs & (m.po * diag(m.SyncSrcu) * m.po)).empty()) out.emplace_back("invalid-sleep");
+    if (!empty_set(m.SyncSrcu) && !(m.rcu_rscs & m.fencerel(m.SyncSrcu)).empty()) out.emplace_back("invalid-sleep");
     for (std::size_t a = 0; a < m.n; ++a)
         for (std::size_t b = 0; b < m.n; ++b)
             if (m.srcu_rscs.get(a, b) && m.value[a] != m.value[b]) {
@@ -502,6 +536,8 @@ std::vector<std::string> all_flags(const Model& m) {
         for (const Set* s : {&m.LKW, &m.UL, &m.LF, &m.RU, &m.SrcuLock, &m.SrcuUnlock, &m.SyncSrcu})
             all_locks = set_or(all_locks, *s);
         const Set ordinary = set_minus(set_minus(m.M, m.IW), all_locks);
+        // Every flag of this block is about a lock event (LKW, LKR and UL are in all_locks).
+        if (!empty_set(all_locks)) {
         if (!restrict(ordinary, m.loc_rel, all_locks).empty()) out.emplace_back("mixed-lock-accesses");
         // lock:48-49 (never raised by mmcheck's mutexes, kept for completeness)
         Relation lk_rmw = restrict(m.LKR, m.po_loc, m.LKW) - m.po * m.po;
@@ -511,12 +547,27 @@ std::vector<std::string> all_flags(const Model& m) {
         const Relation critical =
             restrict(m.LKW, m.po_loc, m.UL) - m.po_loc * diag(set_or(m.LKW, m.UL)) * m.po_loc;
         if (!empty_set(set_minus(m.UL, range(critical)))) out.emplace_back("unmatched-unlock");
+        }
     }
-    // cat:187-189 mixed-accesses
+    // cat:187-189 mixed-accesses (about plain writes) and cat:221-226 data-race (each race is
+    // in pre-race, cat:212, which needs a plain access): nothing to do without plain accesses.
+    if (empty_set(m.Plain)) {
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+    build_hb(m);
+    build_pb(m);
+    build_rcu(m);
     {
         Set plain_w(m.n, 0);
         for (std::size_t a = 0; a < m.n; ++a) plain_w[a] = static_cast<char>(m.Plain[a] && m.W[a]);
-        const Relation unbarriered = m.po_loc - m.barrier;
+        Set bar = m.Barrier;                                            // cat:69-71
+        for (const Set* s : {&m.Rmb, &m.Wmb, &m.Mb, &m.SyncRcu, &m.SyncSrcu, &m.BeforeAtomic, &m.AfterAtomic,
+                             &m.Acquire, &m.Release, &m.RcuLock, &m.RcuUnlock, &m.SrcuLock, &m.SrcuUnlock})
+            bar = set_or(bar, *s);
+        const Relation barrier = m.fencerel(bar) | m.po * diag(m.Release) | diag(m.Acquire) * m.po;  // cat:72
+        const Relation unbarriered = m.po_loc - barrier;
         if (!(restrict(plain_w, unbarriered, m.Marked) | restrict(m.Marked, unbarriered, plain_w)).empty())
             out.emplace_back("mixed-accesses");
     }
@@ -542,11 +593,31 @@ std::vector<std::string> all_flags(const Model& m) {
 
 }  // namespace
 
-std::optional<std::string> check(const ExecutionGraph& g) { return axioms(build(g)); }
+std::optional<std::string> check(const ExecutionGraph& g) {
+    Model m;
+    build_base(g, m);
+    return axioms(m);
+}
 
-std::vector<std::string> flags(const ExecutionGraph& g) { return all_flags(build(g)); }
+std::vector<std::string> flags(const ExecutionGraph& g) {
+    Model m;
+    build_base(g, m);
+    return all_flags(m);
+}
 
 namespace {
+
+/// `w` is an RMW's write placed co-last, and its read part (the event po-before it) reads
+/// the write co-immediately before it (the initial one when w is first).
+bool rmw_reads_co_predecessor(const ExecutionGraph& g, const Event& w) {
+    const auto& co = g.co(w.loc);
+    if (co.empty()) return false;
+    const EventId id = co.back();
+    if (id.index == 0 || &g.event(id) != &w) return false;
+    const Event& r = g.event(EventId{id.thread, static_cast<std::uint16_t>(id.index - 1)});
+    if (!r.is_read() || r.rf.is_unresolved()) return false;
+    return co.size() == 1 ? r.rf.is_init() && r.rf.index == w.loc : r.rf == co[co.size() - 2];
+}
 
 class LkmmModel final : public MemoryModel {
 public:
@@ -568,9 +639,12 @@ public:
         // and the plain-coherence ones (cat:215-218: each needs a path out of the new event).
         // lock.cat's lock-nest, nested-is-locked and unmatched-locks (lock:55-83) constrain
         // incoming po-loc edges and its rf/co of lock events: every event of a mutex location
-        // is excluded, as is an RMW's write (atomic, cat:83, compares it with its read's rf).
+        // is excluded, as is an RMW's write (atomic, cat:83, compares it with its read's rf)
+        // unless its read part reads the write just co-before it: then fre;coe from that read
+        // only reaches writes co-after this one, and there are none.
         if (!e.is_read() && !e.is_write()) return false;
-        if (e.has(kLock) || e.has(kUnlock) || e.has(kRmwWrite)) return false;
+        if (e.has(kLock) || e.has(kUnlock)) return false;
+        if (e.has(kRmwWrite) && !rmw_reads_co_predecessor(g, e)) return false;
         if (g.location(e.loc).kind == LocKind::Mutex) return false;
         const LkmmTag t = tag_of(g, e);
         return t != LkmmTag::SrcuLock && t != LkmmTag::SrcuUnlock;
