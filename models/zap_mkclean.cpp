@@ -16,7 +16,7 @@
 ///
 /// Properties: "P1 no lost write" (final: PG_dirty || disk == data), "P2 mkclean contract"
 /// (inline at B's store: no store lands on a folio that writeback has cleaned and that nobody
-/// re-dirtied), "P3 buffers on folio_mark_dirty" (inline in A's folio_mark_dirty(), with R).
+/// re-dirtied, read from folio->flags' PG_writeback and PG_dirty in one load), "P3 buffers on folio_mark_dirty" (inline in A's folio_mark_dirty(), with R).
 #include <mmcheck/kernel.hpp>
 #include <mmcheck/registry.hpp>
 
@@ -27,8 +27,12 @@ namespace {
 using namespace mmcheck;
 using namespace mmcheck::kernel;
 
-/// Bit of folio->flags.
+/// Bits of folio->flags.
 constexpr unsigned PG_dirty = 0;
+/// PG_writeback: set by folio_start_writeback() once the folio is cleaned for I/O, cleared by
+/// folio_end_writeback() when the I/O completes. It is the kernel's own record of "writeback
+/// has cleaned this folio and its I/O is in flight", the window P2 is about.
+constexpr unsigned PG_writeback = 1;
 /// The pfn of the file folio.
 constexpr unsigned kFolioPfn = 1;
 
@@ -86,8 +90,6 @@ private:
     /// Page contents (RLX, kit 0.2) and the copy on disk. 3b starts clean: disk == data.
     atomic<int> data_{"page data", 1};
     atomic<int> disk_{"disk", sub3b_ ? 1 : 0};
-    /// Ghosts (RLX, read only where the protocol already orders them, kit 0.3).
-    atomic<int> wb_clean_{"ghost wb_clean", 0};
     atomic<int> buffers_{"folio buffers", 1};
 
     // --- helpers mirroring kernel functions ---
@@ -106,8 +108,17 @@ private:
         test_and_set_bit(PG_dirty, flags_);
     }
 
-    /// tlb_flush_mmu_tlbonly(): flush CPU1's TLB, synchronously (the handshake of kit 0.2).
-    void tlb_flush_mmu_tlbonly() { flush_tlb_range({cpu1_}); }
+    /// tlb_flush_mmu_tlbonly(): flush CPU1's TLB, synchronously (the handshake of kit 0.2),
+    /// with the architecture's barriers for the flushing CPU (arm64's dsb(ish), x86's IPI).
+    /// batched_flush=1 keeps only the handshake (flush_tlb_batched(), kit 0.2's flush with no
+    /// ordering for the flusher): the brief's setting for "encode atomic_add_negative as
+    /// MB; RMW; MB or the chain breaks" (brief 3.8), which audit then checks.
+    void tlb_flush_mmu_tlbonly() {
+        if (param("batched_flush") != 0)
+            flush_tlb_batched({cpu1_});
+        else
+            flush_tlb_range({cpu1_});
+    }
 
     /// A: zap_pte_range() -> zap_present_folio_ptes() for the one PTE, then the mmu_gather
     /// tail (tlb_flush_mmu_tlbonly(), tlb_flush_rmaps()), in the order the variant selects.
@@ -174,8 +185,14 @@ private:
             label("[B1] user store through the TLB (hardware dirty bit written through if D=0)");
             const TlbResult r = cpu1_.access(b_entry_, TlbAccessKind::Write, [this, k](unsigned) {
                 if (check_p2_) {
-                    const bool cleaned = atomic_read(wb_clean_) != 0;
-                    const bool dirty = test_bit(PG_dirty, flags_);
+                    // Brief 3.5's assert(!wb_clean || PG_dirty), with wb_clean read as the
+                    // kernel records it (PG_writeback). One relaxed load of folio->flags: the
+                    // property observes one state of the word, and a relaxed read creates no
+                    // synchronisation (issue 11: the former wb_clean ghost was a second
+                    // location read across threads).
+                    const unsigned f = flags_.load(relaxed);
+                    const bool cleaned = (f & (1U << PG_writeback)) != 0;
+                    const bool dirty = (f & (1U << PG_dirty)) != 0;
                     check(!cleaned || dirty, "P2 mkclean contract");
                 }
                 data_.store(2 + k, relaxed);
@@ -215,13 +232,19 @@ private:
         }
         label("[C6] folio_test_clear_dirty");
         if (test_and_clear_bit(PG_dirty, flags_)) {
+            // ->writepage(): __folio_start_writeback() -> folio_test_set_writeback(), a fully
+            // ordered test_and_set_bit(), before the bio is submitted.
+            label("[C6a] folio_start_writeback: set PG_writeback");
+            test_and_set_bit(PG_writeback, flags_);
             // The I/O reads the page after the dirty bit is cleared.
             label("[C7] writeback I/O: snapshot the page");
             const int snap = data_.load(relaxed);
-            wb_clean_.store(1, relaxed);
             label("[C8] I/O completes: disk = snapshot");
             disk_.store(snap, relaxed);
-            wb_clean_.store(0, relaxed);
+            // folio_end_writeback() -> __folio_end_writeback() -> folio_xor_flags_has_waiters():
+            // xor_unlock_is_negative_byte(), a RELEASE RMW clearing PG_writeback.
+            label("[C8a] folio_end_writeback: clear PG_writeback (release)");
+            clear_bit_unlock(PG_writeback, flags_);
         }
         label("[C9] folio_unlock");
         unlock_page(folio_lock_);
@@ -261,6 +284,7 @@ MMCHECK_REGISTER_MODEL(
     ({{"stores", 2, 1, 2, "user stores by B"},
       {"arm64", 1, 0, 1, "1: ptep_get_and_clear is xchg_relaxed (arm64); 0: fully ordered xchg (x86)"},
       {"reclaim", 0, 0, 1, "1: add the reclaim actor R and property P3"},
+      {"batched_flush", 0, 0, 1, "1: zap's flush gives the flushing CPU no ordering (the handshake only, kit 0.2), to audit brief 3.8's fully ordered rmap drop; 0: synchronous flush_tlb_range with the architecture's barriers"},
       {"check_p2", 1, 0, 1, "0: do not check P2 (to look at P1 or P3 alone)"},
       {"pg_dirty", 1, 0, 1, "0: the folio starts clean, B's write recorded only in the PTE's dirty bit"},
       {"drop_a3", 0, 0, 1, "1: mutation (issue 11): zap without its folio_mark_dirty [A3]"},

@@ -202,3 +202,16 @@ TEST_CASE("khugepaged's smp_mb is load-bearing with a batched flush and redundan
     REQUIRE(sync.baseline.verdict == Verdict::Safe);
     CHECK_FALSE(all_load_bearing(sync, "smp_mb", "", "K"));
 }
+
+TEST_CASE("zap's fully ordered rmap drop is load-bearing when the flush gives zap no ordering, as brief 3.8 says",
+          "[core][mutation][audit]") {
+    // Brief 3.8: "encode atomic_add_negative as MB; RMW; MB or the chain breaks", written for
+    // kit 0.2's flush, which orders nothing on the flushing CPU. With arm64's synchronous
+    // flush_tlb_range() its trailing dsb(ish) does the leading mb's job (models/README.md).
+    const AuditResult batched = audit(registered("zap_mkclean", "V0", {{"batched_flush", 1}}), AuditOptions{});
+    REQUIRE(batched.baseline.verdict == Verdict::Safe);
+    CHECK(all_load_bearing(batched, "atomic_add_negative", "leading", "A"));
+    const AuditResult sync = audit(registered("zap_mkclean", "V0"), AuditOptions{});
+    REQUIRE(sync.baseline.verdict == Verdict::Safe);
+    CHECK_FALSE(all_load_bearing(sync, "atomic_add_negative", "leading", "A"));
+}
