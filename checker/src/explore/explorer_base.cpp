@@ -331,8 +331,11 @@ ExploreResult ExplorerBase::run() {
             // The totals before this node: its own revisit (made when it was applied) is its.
             ExploreStats before = result_.stats;
             before.revisits = revisits_before_node;
-            shard_->record.segments.push_back(
-                Segment{shard_->key(), before, result_.outcomes, result_.flags, result_.violations.size()});
+            // Outcomes are kept only where a stop can cut them (memory: one table per key).
+            shard_->record.segments.push_back(Segment{
+                shard_->key(), before,
+                options_.stop_at_first_violation ? result_.outcomes : std::map<Outcome, std::uint64_t>{},
+                result_.flags, result_.violations.size()});
         }
         const bool counted = shard_ == nullptr || shard_->recording();
         if (shard_ != nullptr && program_.instrumentation) program_.instrumentation->set_counting(counted);

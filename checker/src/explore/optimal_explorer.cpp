@@ -351,18 +351,16 @@ bool OptimalExplorer::next_execution() {
         if (f.work.empty()) {
             if (frames_.size() == 1) return false;
             frames_.pop_back();
-            if (shard_ != nullptr) shard_->frame_popped(frames_.size());
             continue;
-        }
-        if (shard_ != nullptr && !shard_->split_taken()) {
-            std::vector<std::size_t> open;
-            for (const Frame& fr : frames_) open.push_back(fr.work.size());
-            shard_->maybe_split(open);
         }
         const WorkItem it = f.work.back();
         f.work.pop_back();
         // Partitioned exploration (partition.hpp): another worker's subtree is dropped here.
-        if (shard_ != nullptr && !shard_->owns(frames_.size() - 1, f.work.size())) continue;
+        if (shard_ != nullptr) {
+            std::uint64_t open = 0;
+            for (const Frame& fr : frames_) open += fr.work.size();
+            if (!shard_->owns(open)) continue;
+        }
         if (apply(it)) return true;
     }
     return false;

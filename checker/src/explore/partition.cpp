@@ -33,34 +33,27 @@ std::optional<ShardSpec> parse_shard_spec(const std::string& text) {
 }
 
 std::uint64_t default_split_items(std::uint32_t workers) {
-    // Subtrees differ in size by orders of magnitude; 64 roots per worker, dealt round-robin,
-    // even the work out while the skeleton (run by every worker) stays a few runs long.
-    return 64ULL * workers;
+    // Open items grow about with the depth of the search tree: items popped with fewer open
+    // are the skeleton (roughly the tree's top levels, run by every worker), the others roots
+    // of subtrees dealt round-robin. 10 keeps the skeleton to about a thousand runs and the
+    // subtrees small enough to even out between 2 workers; more workers need finer subtrees.
+    std::uint64_t t = 8;
+    for (std::uint32_t n = 1; n < workers; n *= 2) t += 2;
+    return t;
 }
 
-void ShardRun::maybe_split(const std::vector<std::size_t>& open_per_frame) {
-    std::uint64_t total = 0;
-    for (const std::size_t n : open_per_frame) total += n;
-    if (total < split_items_) return;
-    split_ = true;
-    marks_ = open_per_frame;
-}
-
-bool ShardRun::owns(std::size_t frame, std::size_t index) {
-    if (!split_) {
-        // Skeleton: every worker applies it; the run is counted by one.
-        ++key_;
-        recording_ = key_ % spec_.count == spec_.index;
-        return true;
-    }
-    if (frame < marks_.size() && index < marks_[frame]) {
-        // A root. Items pushed on this frame from now on lie in its subtree.
-        marks_[frame] = index;
-        ++key_;
-        recording_ = key_ % spec_.count == spec_.index;
-        return recording_;
-    }
-    return true;  // inside the current root's subtree, which is this worker's
+bool ShardRun::owns(std::uint64_t open_after_pop) {
+    // Inside a dealt subtree (this worker's: another's is never entered): its items lie above
+    // the items open when its root was popped (work lists are LIFO, revisit frames on top).
+    if (in_subtree_ && open_after_pop >= floor_) return true;
+    in_subtree_ = false;
+    ++key_;
+    recording_ = key_ % spec_.count == spec_.index;
+    if (open_after_pop + 1 < split_items_) return true;  // skeleton: every worker applies it
+    // Dealt: this root's subtree is explored by its owner only.
+    in_subtree_ = recording_;
+    floor_ = open_after_pop;
+    return recording_;
 }
 
 void ShardRun::stopped_here() {

@@ -4,11 +4,11 @@
 /// each), with counts, verdict and first counterexample identical to a single worker.
 ///
 /// The partition is of the explorer's search tree, and deterministic. Every work item the
-/// explorer pops is a node; every worker pops the same items in the same order until the tree
-/// first holds `split_items` open items (the *skeleton*, explored by all workers, each run
-/// counted only by worker key mod N). The items open at that moment are the *roots*: root
-/// number key belongs to worker key mod N, which alone explores its subtree; the others drop
-/// it. Each graph is thus explored and counted by exactly one worker, and counts add up.
+/// explorer pops is a node. An item popped while fewer than `split_items` items are open is
+/// in the *skeleton*: every worker applies it (each run counted only by worker key mod N). An
+/// item popped while more are open is a *root*: it belongs to worker key mod N, which alone
+/// explores its whole subtree; the others drop it, after which every worker is again in the
+/// same state. Each graph is thus explored and counted by exactly one worker, and counts add up.
 ///
 /// Nodes are numbered by `key` (skeleton pops and roots, in the single worker's order), so
 /// "which violation comes first" is the smallest key: a worker records, at the start of every
@@ -72,18 +72,9 @@ public:
 
     [[nodiscard]] ShardSpec spec() const { return spec_; }
 
-    /// Explorer: whether the split is taken (before it, call maybe_split before every pop).
-    [[nodiscard]] bool split_taken() const { return split_; }
-    /// Explorer: the open work items per frame, bottom first; takes the split when they add up
-    /// to split_items or more.
-    void maybe_split(const std::vector<std::size_t>& open_per_frame);
-    /// Explorer: the item at `index` of frame `frame`'s work list was just popped. False: it is
-    /// another worker's root; drop it (do not apply it).
-    bool owns(std::size_t frame, std::size_t index);
-    /// Explorer: the frame at `frame` (the top one) was popped.
-    void frame_popped(std::size_t frame) {
-        if (marks_.size() > frame) marks_.resize(frame);
-    }
+    /// Explorer: a work item was just popped; `open_after_pop` work items remain open in all
+    /// frames. False: it roots another worker's subtree; drop it (do not apply it).
+    bool owns(std::uint64_t open_after_pop);
 
     /// Whether the current run is this worker's to count (skeleton runs of other workers and
     /// nothing else are run but not counted).
@@ -108,11 +99,11 @@ private:
     ShardSpec spec_;
     std::uint64_t split_items_;
     std::atomic<std::uint64_t>* shared_stop_;
-    bool split_ = false;
     bool recording_ = false;
+    bool in_subtree_ = false;
+    std::uint64_t floor_ = 0;  ///< open items when the current subtree's root was popped
     std::uint64_t key_ = 0;
     std::uint64_t segment_key_ = std::numeric_limits<std::uint64_t>::max();
-    std::vector<std::size_t> marks_;  ///< per frame: items below this index are roots
 };
 
 /// Open items at which the tree is split among `workers` (enough roots per worker to even out
