@@ -50,7 +50,9 @@ bool ShardRun::owns(std::uint64_t open_after_pop) {
     ++key_;
     recording_ = key_ % spec_.count == spec_.index;
     if (open_after_pop + 1 < split_items_) return true;  // skeleton: every worker applies it
-    // Dealt: this root's subtree is explored by its owner only.
+    // Dealt: this root's subtree is explored by its owner only. Roots are dealt by their own
+    // count (skeleton pops between them would skew a deal by key).
+    recording_ = dealt_++ % spec_.count == spec_.index;
     in_subtree_ = recording_;
     floor_ = open_after_pop;
     return recording_;

@@ -6,7 +6,7 @@
 /// The partition is of the explorer's search tree, and deterministic. Every work item the
 /// explorer pops is a node. An item popped while fewer than `split_items` items are open is
 /// in the *skeleton*: every worker applies it (each run counted only by worker key mod N). An
-/// item popped while more are open is a *root*: it belongs to worker key mod N, which alone
+/// item popped while more are open is a *root*: the i-th root belongs to worker i mod N, which alone
 /// explores its whole subtree; the others drop it, after which every worker is again in the
 /// same state. Each graph is thus explored and counted by exactly one worker, and counts add up.
 ///
@@ -101,6 +101,7 @@ private:
     std::atomic<std::uint64_t>* shared_stop_;
     bool recording_ = false;
     bool in_subtree_ = false;
+    std::uint64_t dealt_ = 0;  ///< roots dealt so far
     std::uint64_t floor_ = 0;  ///< open items when the current subtree's root was popped
     std::uint64_t key_ = 0;
     std::uint64_t segment_key_ = std::numeric_limits<std::uint64_t>::max();
