@@ -14,6 +14,7 @@
 /// blocks in a program that has no await, lock or assume.
 
 #include "explore/explorer.hpp"
+#include "explore/partition.hpp"
 #include "programs.hpp"
 
 #include <mmcheck/model.hpp>
@@ -41,6 +42,9 @@ long peak_rss_kb() {
 /// The memory model of every run (--model): under LKMM "optimal" is the speculative explorer
 /// and "brute" the value-guessing reference.
 MemoryModelKind g_model = MemoryModelKind::RC11;
+/// Workers of the optimal explorer (--jobs; explore/partition.hpp) and what they did.
+std::uint32_t g_jobs = 1;
+ParallelInfo g_parallel;
 
 ExploreResult run(const BenchProgram& prog, bool brute, double time_limit) {
     Program program;
@@ -49,7 +53,9 @@ ExploreResult run(const BenchProgram& prog, bool brute, double time_limit) {
     options.model = g_model;
     options.stop_at_first_violation = false;
     options.time_limit_seconds = time_limit;
-    return brute ? explore_brute_force(program, options) : explore(program, options);
+    if (brute) return explore_brute_force(program, options);
+    if (g_jobs > 1) return explore_parallel(program, options, g_jobs, &g_parallel);
+    return explore(program, options);
 }
 
 nlohmann::ordered_json report(const BenchProgram& prog, bool brute, const ExploreResult& r) {
@@ -65,6 +71,16 @@ nlohmann::ordered_json report(const BenchProgram& prog, bool brute, const Explor
     j["executions_per_s"] = s > 0 ? static_cast<double>(r.stats.executions()) / s : 0.0;
     j["events_per_s"] = s > 0 ? static_cast<double>(r.stats.events) / s : 0.0;
     j["peak_rss_kb"] = peak_rss_kb();
+    if (!brute && g_jobs > 1) {
+        // Wall time above; here each worker's CPU time and executions, to judge the balance.
+        j["jobs"] = g_jobs;
+        if (g_parallel.fell_back) j["jobs_fell_back"] = true;
+        nlohmann::ordered_json w = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < g_parallel.worker_stats.size(); ++i)
+            w.push_back({{"cpu_seconds", g_parallel.worker_cpu_seconds[i]},
+                         {"executions", g_parallel.worker_stats[i].executions()}});
+        j["workers"] = w;
+    }
     if (!r.exhaustive) j["bounded"] = r.limit_hit.empty() ? "yes" : r.limit_hit;
     return j;
 }
@@ -126,6 +142,7 @@ int main(int argc, char** argv) {
     app.add_flag("--check", check, "check counts (of --program, or of every program) against GenMC's");
     app.add_option("--program", program, "program to run");
     app.add_option("--explorer", explorer, "optimal or brute")->check(CLI::IsMember({"optimal", "brute"}));
+    app.add_option("--jobs", g_jobs, "workers of the optimal explorer (explore/partition.hpp)")->check(CLI::Range(1, 256));
     app.add_option("--time-limit", time_limit, "seconds before exploration stops (0: none); the run is then marked bounded");
     CLI11_PARSE(app, argc, argv);
     g_model = *mmcheck::parse_memory_model(model_name);

@@ -10,6 +10,7 @@
 #include "signals.hpp"
 
 #include "explore/explorer.hpp"
+#include "explore/partition.hpp"
 #include "report/check_report.hpp"
 #include "report/ci_outputs.hpp"
 #include "report/dot.hpp"
@@ -145,7 +146,15 @@ ScenarioRun run_scenario(const Scenario& sc, const Settings& s, Progress* progre
     Program program = program_of(*info, sc.variant, sc.params);
     program.instrumentation = std::make_shared<Instrumentation>();
     program.instrumentation->count_checks = true;
-    run.result = explore(program, o);
+    if (s.jobs > 1) {
+        ParallelInfo parallel;
+        run.result = explore_parallel(program, o, s.jobs, &parallel);
+        if (parallel.fell_back)
+            std::cerr << "mmcheck: run: " << sc.name << ": the " << memory_model_name(o.model)
+                      << " explorer does not partition; --jobs " << s.jobs << " explored it with one worker\n";
+    } else {
+        run.result = explore(program, o);
+    }
     run.judgement = judge(sc, run.result);
     // A safe verdict must have checked something (issue 11): a check never evaluated, or an
     // implication whose premise never held, proves nothing. An outcome table is a property

@@ -227,8 +227,17 @@ int main(int argc, char** argv) {
     add_model_option(run, o);
     add_output_options(run, o, true);
     add_model_source_option(run, o);
+    run->add_option("--jobs,-j", jobs_text,
+                    "Workers exploring each scenario (1..256); counts, verdict and first counterexample as with one")
+        ->type_name("N");
     run->callback([&] {
         action = [&] {
+            const unsigned run_jobs = jobs_value();
+            const auto resolve = [&](const RawOptions& raw, bool need_scenarios = true) {
+                Settings st = ::resolve(raw, need_scenarios);
+                st.jobs = run_jobs;
+                return st;
+            };
             if (std::any_of(names.begin(), names.end(), is_model_file)) {
                 if (names.size() != 1) throw UsageError("run: one model file at a time, and not together with scenario names");
                 return cmd_run_model_file(resolve(o, false), names[0], file_variant, file_params);

@@ -32,6 +32,8 @@ struct Settings {
     std::filesystem::path results_dir;   ///< committed counterexamples; only check --bless writes here
     std::filesystem::path out_dir;       ///< everything else a command writes (output_dir.hpp)
     std::string source_root;
+    /// run --jobs: workers exploring each scenario (explore/partition.hpp); 1: one.
+    unsigned jobs = 1;
     std::string build_source_root;  ///< the tree this mmcheck was built from (its built-in models)  ///< stripped from source paths in traces
 };
 

@@ -241,6 +241,34 @@ def case_check_jobs(c):
     check(p.stdout.index("litmus/mp-ra") < p.stdout.index("litmus/mp-rlx"), "scenario order kept")
 
 
+def without_timing(doc):
+    """A run's JSON document with its timings removed (the only fields allowed to differ)."""
+    if isinstance(doc, dict):
+        return {k: without_timing(v) for k, v in doc.items() if k != "seconds"}
+    if isinstance(doc, list):
+        return [without_timing(v) for v in doc]
+    return doc
+
+
+def case_run_jobs_same_as_one(c):
+    for name, code in (("litmus/mp-ra", OK), ("litmus/mp-rlx", VIOLATION)):
+        for extra in ([], ["--all-violations"]):
+            one = c.run("run", name, *extra, "--format", "json", expect=code)
+            trace_one = c.read(f"out/{name}.json") if code == VIOLATION else None
+            for jobs in ("2", "3"):
+                par = c.run("run", name, *extra, "--jobs", jobs, "--format", "json", expect=code)
+                check(without_timing(json.loads(par.stdout)) == without_timing(json.loads(one.stdout)),
+                      f"run {name} --jobs {jobs} {extra}:\n{par.stdout}\none worker:\n{one.stdout}")
+                if trace_one is not None:
+                    check(re.sub(r'"seconds": [0-9.e+-]+', "", c.read(f"out/{name}.json")) ==
+                          re.sub(r'"seconds": [0-9.e+-]+', "", trace_one), "the same counterexample file")
+            timing = r"[0-9.]+ s(, [0-9]+ executions/s)?"
+            text_one = re.sub(timing, "", c.run("run", name, *extra, expect=code).stdout)
+            text_par = re.sub(timing, "", c.run("run", name, *extra, "-j", "2", expect=code).stdout)
+            check(text_par == text_one, f"text output differs:\n{text_par}\n---\n{text_one}")
+    one_line_error(c.run("run", "litmus/mp-ra", "--jobs", "0", expect=BAD_INPUT), "--jobs")
+
+
 def case_check_expected_safe_but_violated(c):
     c = Case({"x/unexpected": scenario("mp", "rlx", "safe")})
     p = c.run("check", "--junit", "j.xml", expect=VIOLATION)

@@ -19,6 +19,8 @@
 
 namespace mmcheck {
 
+class ShardRun;
+
 struct ExploreOptions {
     /// The memory model explored under (RC11 unless the scenario or --model says otherwise).
     MemoryModelKind model = MemoryModelKind::RC11;
@@ -47,6 +49,9 @@ struct ExploreOptions {
     /// over (not deduplicated, not stopping) and exploration goes on. `check` uses it to ask
     /// whether a committed counterexample is still among the model's executions.
     std::function<bool(const Violation&)> keep_violation;
+    /// When set, only this worker's part of the exploration is counted (explore/partition.hpp;
+    /// set by explore_parallel and explore_shard, which also say which models partition).
+    std::shared_ptr<ShardRun> shard;
 };
 
 /// Explores every execution of `program` consistent under options.model exactly once.

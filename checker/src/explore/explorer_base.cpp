@@ -79,7 +79,12 @@ void set_read_from(ExecutionGraph& g, EventId id, EventId w, bool spurious) {
 }
 
 ExplorerBase::ExplorerBase(const Program& program, const ExploreOptions& options)
-    : program_(program), options_(options), model_(memory_model(options.model)) {}
+    : program_(program), options_(options), model_(memory_model(options.model)), shard_(options.shard.get()) {}
+
+void ExplorerBase::stop_here() {
+    stop_ = true;
+    if (shard_ != nullptr) shard_->stopped_here();
+}
 
 const char* ExplorerBase::intern(std::string_view s) {
     // Labels end up in violations that outlive the explorer (traces are written after
@@ -95,6 +100,9 @@ const char* ExplorerBase::intern(std::string_view s) {
 
 void ExplorerBase::report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
                                     SourceRef src, const Outcome* outcome) {
+    // Another worker's run of the shared skeleton: that worker reports it.
+    if (shard_ != nullptr && !shard_->recording()) return;
+    if (shard_ != nullptr) shard_->record.violation_keys.push_back(shard_->key());
     if (options_.keep_violation) {
         Violation v = make_violation(graph(), kind, std::move(message), thread, src);
         if (outcome != nullptr) {
@@ -102,17 +110,22 @@ void ExplorerBase::report_violation(ViolationKind kind, std::string message, std
             std::sort(v.outcome.begin(), v.outcome.end());
         }
         v.execution = result_.stats.executions() + 1;
-        if (!options_.keep_violation(v)) return;
+        if (!options_.keep_violation(v)) {
+            if (shard_ != nullptr) shard_->record.violation_keys.pop_back();
+            return;
+        }
         result_.violations.push_back(std::move(v));
-        if (options_.stop_at_first_violation) stop_ = true;
+        if (options_.stop_at_first_violation) stop_here();
         return;
     }
     // Collecting all violations: the same failure (kind, message, thread, source line) shows
     // in many executions that share its prefix; report it once.
     for (const auto& v : result_.violations)
         if (v.kind == kind && v.message == message && v.thread == thread && v.src.line == src.line &&
-            std::string_view(v.src.file) == src.file)
+            std::string_view(v.src.file) == src.file) {
+            if (shard_ != nullptr) shard_->record.violation_keys.pop_back();
             return;
+        }
     Violation v = make_violation(graph(), kind, std::move(message), thread, src);
     if (outcome != nullptr) {
         v.outcome = *outcome;
@@ -126,7 +139,7 @@ void ExplorerBase::report_violation(ViolationKind kind, std::string message, std
         result_.exhaustive = false;
         return;
     }
-    if (options_.stop_at_first_violation) stop_ = true;
+    if (options_.stop_at_first_violation) stop_here();
 }
 
 void ExplorerBase::locate_last_violation(EventId at) {
@@ -328,13 +341,29 @@ ExploreResult ExplorerBase::run() {
     const Watchdog watchdog(rt, options_.time_limit_seconds, options_.on_stall);
     bool more = true;
     std::uint64_t runs = 0;
+    std::uint64_t revisits_before_node = 0;
     while (more && !stop_) {
+        if (shard_ != nullptr && shard_->segment_due()) {
+            // The totals before this node: its own revisit (made when it was applied) is its.
+            ExploreStats before = result_.stats;
+            before.revisits = revisits_before_node;
+            // Outcomes are kept only where a stop can cut them (memory: one table per key).
+            shard_->record.segments.push_back(Segment{
+                shard_->key(), before,
+                options_.stop_at_first_violation ? result_.outcomes : std::map<Outcome, std::uint64_t>{},
+                result_.flags, result_.violations.size()});
+        }
+        const bool counted = shard_ == nullptr || shard_->recording();
+        if (shard_ != nullptr && program_.instrumentation) program_.instrumentation->set_counting(counted);
         RunStatus st = RunStatus::Aborted;
         try {
             st = rt.run_once();
         } catch (const ToolLimitError& e) {
             // More threads or stack than mmcheck supports: a limit of the tool, not a
-            // property of the model, so the run ends inconclusive.
+            // property of the model, so the run ends inconclusive. (In another worker's
+            // skeleton run, that worker reports it; this one stops all the same.)
+            if (!counted) break;
+            if (shard_ != nullptr) shard_->stopped_here();
             result_.limit_hit = e.limit;
             result_.limit_detail = e.what();
             result_.exhaustive = false;
@@ -342,11 +371,11 @@ ExploreResult ExplorerBase::run() {
             break;
         }
         ++runs;
-        result_.stats.events += rt.events_in_run();
+        if (counted) result_.stats.events += rt.events_in_run();
         // Aborted and violating runs are not executions to count: the violation is recorded.
         // Nor is a run in which a thread waits on a stale value (see waits_on_stale_value).
         if (st == RunStatus::Blocked && waits_on_stale_value(rt)) st = RunStatus::Aborted;
-        if ((st == RunStatus::Complete || st == RunStatus::Blocked) && accept_execution(st)) {
+        if (counted && (st == RunStatus::Complete || st == RunStatus::Blocked) && accept_execution(st)) {
             if (options_.on_execution) options_.on_execution(graph(), st == RunStatus::Blocked);
             if (st == RunStatus::Complete) {
                 ++result_.stats.complete;
@@ -370,7 +399,17 @@ ExploreResult ExplorerBase::run() {
                 options_.progress(result_.stats);
             }
         }
+        const std::uint64_t revisits = result_.stats.revisits;
+        revisits_before_node = revisits;
         more = next_execution();
+        if (shard_ != nullptr) {
+            // A revisit belongs to the node it starts: another worker's skeleton node counts it.
+            if (!shard_->recording()) result_.stats.revisits = revisits;
+            if (more && shard_->past_stop()) {
+                result_.exhaustive = false;  // the rest comes after another worker's stop
+                break;
+            }
+        }
     }
     if (stop_ && more) result_.exhaustive = false;
     if (!result_.limit_detail.empty()) result_.exhaustive = false;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "explore/explorer.hpp"
+#include "explore/partition.hpp"
 #include "runtime/driver.hpp"
 #include "runtime/runtime.hpp"
 
@@ -61,12 +62,17 @@ protected:
     const ExploreOptions& options_;
     const MemoryModel& model_;  ///< the memory model of options_.model
     ExploreResult result_;
+    /// This worker's part of a partitioned exploration (partition.hpp), or null: the explorer
+    /// asks it which popped work items to apply.
+    ShardRun* const shard_;
 
 private:
     bool waits_on_stale_value(const Runtime& rt);
     void classify_blocked(const Runtime& rt);
     void note_flags(const Runtime& rt);
     bool limits_hit();
+    /// Stops at a violation or a tool limit (and tells the other workers where).
+    void stop_here();
 
     bool stop_ = false;
     std::chrono::steady_clock::time_point start_;

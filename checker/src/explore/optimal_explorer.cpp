@@ -370,6 +370,12 @@ bool OptimalExplorer::next_execution() {
         }
         const WorkItem it = f.work.back();
         f.work.pop_back();
+        // Partitioned exploration (partition.hpp): another worker's subtree is dropped here.
+        if (shard_ != nullptr) {
+            std::uint64_t open = 0;
+            for (const Frame& fr : frames_) open += fr.work.size();
+            if (!shard_->owns(open)) continue;
+        }
         if (apply(it)) return true;
     }
     return false;

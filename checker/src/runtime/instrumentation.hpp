@@ -67,6 +67,7 @@ public:
     void add_execution(const std::map<std::string, bool, std::less<>>& evaluated,
                        const std::set<std::string, std::less<>>& implications) {
         const std::lock_guard<std::mutex> lock(mu_);
+        if (!counting_) return;
         ++complete_;
         for (const auto& [p, held] : evaluated) {
             CheckCount& c = checks_[p];
@@ -84,7 +85,28 @@ public:
         return complete_;
     }
 
+    /// Partitioned exploration (explore/partition.hpp): a worker runs executions another
+    /// worker counts; their checks are not counted twice. Set on a worker's own instance.
+    void set_counting(bool on) {
+        const std::lock_guard<std::mutex> lock(mu_);
+        counting_ = on;
+    }
+    /// Adds another instance's sites and counts (the workers' of one exploration).
+    void add_counts(std::uint64_t complete, const std::map<std::string, CheckCount, std::less<>>& checks,
+                    const std::vector<OrderingSite>& sites = {}) {
+        const std::lock_guard<std::mutex> lock(mu_);
+        complete_ += complete;
+        for (const auto& [p, c] : checks) {
+            CheckCount& m = checks_[p];
+            m.evaluated += c.evaluated;
+            m.exercised += c.exercised;
+            m.implication = m.implication || c.implication;
+        }
+        sites_.insert(sites.begin(), sites.end());
+    }
+
 private:
+    bool counting_ = true;
     mutable std::mutex mu_;
     std::set<OrderingSite> sites_;
     std::map<std::string, CheckCount, std::less<>> checks_;
