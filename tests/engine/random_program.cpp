@@ -29,6 +29,9 @@ public:
             locs_.push_back(atomic<int>(names_.back(), 0));
         }
         plain_.emplace_back("d", 0);
+        for (const auto& th : spec_->threads)
+            for (const auto& op : th)
+                if (op.kind == RandomOp::Locked && mutex_.empty()) mutex_.emplace_back("m");
         regs_.resize(spec_->threads.size());
         for (std::size_t t = 0; t < spec_->threads.size(); ++t) regs_[t].assign(spec_->threads[t].size(), -1);
     }
@@ -92,6 +95,12 @@ private:
                     r = x.await([want](int v) { return v == want; }, op.order);
                     break;
                 }
+                case RandomOp::Locked:
+                    mutex_[0].lock();
+                    r = x.load(std::memory_order_relaxed);
+                    x.store(op.a, std::memory_order_relaxed);
+                    mutex_[0].unlock();
+                    break;
             }
             regs_[t][i] = r;
             if (r != -1) last = r;
@@ -104,6 +113,7 @@ private:
     std::vector<std::string> names_;
     std::vector<atomic<int>> locs_;
     std::vector<var<int>> plain_;  // one non-atomic location: races are part of the comparison
+    std::vector<mutex> mutex_;     // one mutex (Locked)
     std::vector<std::vector<long long>> regs_;
 };
 
@@ -115,7 +125,7 @@ std::string RandomSpec::describe() const {
     for (std::size_t t = 0; t < threads.size(); ++t) {
         os << "P" << t << ":";
         for (const auto& op : threads[t]) {
-            static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await", "pld", "pst"};
+            static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await", "pld", "pst", "locked"};
             os << ' ' << (op.only_if_last_nonzero ? "?" : "") << names[op.kind] << '.' << order_name(op.order);
             if (op.tag != LkmmTag::Derived) os << '[' << static_cast<int>(op.tag) << ']';
             if (op.dep != RandomOp::None) os << "{" << "-adc"[op.dep] << '}';
@@ -267,6 +277,42 @@ RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads, int max_ops, in
             st.tag = LkmmTag::Once;
             th.push_back(st);
         }
+    return s;
+}
+
+RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
+    std::mt19937 rng(seed);
+    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    RandomSpec s;
+    s.locations = pick(1, 2);
+    const int nthreads = pick(2, max_threads);
+    const int budget = pick(nthreads, std::max(nthreads, std::min(nthreads * max_ops, max_total)));
+    s.threads.resize(static_cast<std::size_t>(nthreads));
+    static const std::memory_order loads[] = {std::memory_order_relaxed, std::memory_order_acquire,
+                                              std::memory_order_seq_cst};
+    static const std::memory_order stores[] = {std::memory_order_relaxed, std::memory_order_release,
+                                               std::memory_order_seq_cst};
+    for (int i = 0; i < budget; ++i) {
+        auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
+        if (static_cast<int>(th.size()) >= max_ops) continue;
+        RandomOp op;
+        const int k = pick(0, 99);
+        op.kind = k < 12 ? RandomOp::Load
+                  : k < 34 ? RandomOp::Store
+                  : k < 52 ? RandomOp::FetchAdd
+                  : k < 78 ? RandomOp::Await
+                           : RandomOp::Locked;
+        op.loc = pick(0, s.locations - 1);
+        op.a = pick(0, 2);
+        switch (op.kind) {
+            case RandomOp::Load:
+            case RandomOp::Await: op.order = loads[pick(0, 2)]; break;
+            case RandomOp::Store: op.order = stores[pick(0, 2)]; op.a = pick(1, 2); break;
+            case RandomOp::FetchAdd: op.order = std::memory_order_acq_rel; op.a = 1; break;
+            default: op.a = pick(1, 2); break;
+        }
+        th.push_back(op);
+    }
     return s;
 }
 

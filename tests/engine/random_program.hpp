@@ -16,7 +16,8 @@
 namespace mmcheck::testing {
 
 struct RandomOp {
-    enum Kind { Load, Store, FetchAdd, Exchange, Cas, CasWeak, Fence, Await, PlainLoad, PlainStore } kind = Load;
+    /// Locked: lock(m); r = x (relaxed); x = a (relaxed); unlock(m), on the program's one mutex.
+    enum Kind { Load, Store, FetchAdd, Exchange, Cas, CasWeak, Fence, Await, PlainLoad, PlainStore, Locked } kind = Load;
     int loc = 0;
     std::memory_order order = std::memory_order_relaxed;
     std::memory_order failure = std::memory_order_relaxed;
@@ -40,6 +41,10 @@ RandomSpec random_spec(std::uint32_t seed, int max_threads = 4, int max_ops = 6,
 /// kernel's fences, and dependencies. Values are 0..2, so load buffering of a stored value
 /// is common.
 RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads = 3, int max_ops = 5, int max_total = 10);
+
+/// The blocking flavour: loads, stores, fetch_adds, awaits (on a value 0..2) and critical
+/// sections under one mutex, so that waits block, go stale and deadlock often.
+RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads = 3, int max_ops = 3, int max_total = 6);
 
 /// A Program running `spec`: registers and final location values are observed.
 Program random_program(const RandomSpec& spec);

@@ -154,6 +154,22 @@ bool ExplorerBase::check_race(EventId e) {
     return true;
 }
 
+bool ExplorerBase::waits_on_stale_value(const Runtime& rt) {
+    // A waiting read (await, lock) that failed on a value some co-later write replaced is an
+    // artefact of this execution: a real spin would read again and see the newer write, and
+    // the execution where it does is explored separately. Such a run is no execution of the
+    // program (GenMC counts none either); a blocked execution is one where every wait failed
+    // on the co-latest write of its location (a real stuck wait or deadlock).
+    const auto& g = graph();
+    for (const auto& b : rt.blocked_threads()) {
+        if (b.joining || !b.on) continue;
+        const Event& r = g.event(*b.on);
+        const auto& co = g.co(r.loc);
+        if (co.empty() ? !r.rf.is_init() : co.back() != r.rf) return true;
+    }
+    return false;
+}
+
 void ExplorerBase::classify_blocked(const Runtime& rt) {
     // Threads wait for ever only when none of them can move again. A thread blocked on a
     // stale read (not the co-latest write) is an artefact of this execution: re-reading, it
@@ -328,6 +344,8 @@ ExploreResult ExplorerBase::run() {
         ++runs;
         result_.stats.events += rt.events_in_run();
         // Aborted and violating runs are not executions to count: the violation is recorded.
+        // Nor is a run in which a thread waits on a stale value (see waits_on_stale_value).
+        if (st == RunStatus::Blocked && waits_on_stale_value(rt)) st = RunStatus::Aborted;
         if ((st == RunStatus::Complete || st == RunStatus::Blocked) && accept_execution(st)) {
             if (options_.on_execution) options_.on_execution(graph(), st == RunStatus::Blocked);
             if (st == RunStatus::Complete) {

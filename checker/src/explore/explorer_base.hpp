@@ -63,6 +63,7 @@ protected:
     ExploreResult result_;
 
 private:
+    bool waits_on_stale_value(const Runtime& rt);
     void classify_blocked(const Runtime& rt);
     void note_flags(const Runtime& rt);
     bool limits_hit();

@@ -41,6 +41,7 @@ public:
 
     ExecutionGraph& graph() override { return frames_.back().graph; }
     AddStatus add_event(ThreadId t, const EventRequest& req) override;
+    [[nodiscard]] bool defers_waits() const override { return true; }
 
 protected:
     bool next_execution() override;
@@ -61,9 +62,9 @@ private:
         std::vector<WorkItem> work;
     };
 
-    AddStatus add_read(ThreadId t, Event e);
+    AddStatus add_read(ThreadId t, Event e, const WaitPredicate* wait);
     AddStatus add_write(ThreadId t, Event e);
-    std::vector<ReadOption> read_options(ExecutionGraph& g, EventId r);
+    std::vector<ReadOption> read_options(ExecutionGraph& g, EventId r, const WaitPredicate* wait);
     std::vector<int> co_positions(ExecutionGraph& g, EventId w, int lb);
     bool sc_ok(const ExecutionGraph& g) const { return !has_sc_ || rc11::psc_acyclic(g); }
     void push_revisits(EventId a);
@@ -83,13 +84,13 @@ AddStatus OptimalExplorer::add_event(ThreadId t, const EventRequest& req) {
         (e.kind == EventKind::Read || e.kind == EventKind::Write || e.kind == EventKind::Fence))
         has_sc_ = true;
     switch (req.kind) {
-        case EventKind::Read: return add_read(t, std::move(e));
+        case EventKind::Read: return add_read(t, std::move(e), req.wait);
         case EventKind::Write: return add_write(t, std::move(e));
         default: append_choiceless(g, t, req, e); return AddStatus::Ok;
     }
 }
 
-std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId rid) {
+std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId rid, const WaitPredicate* wait) {
     const Event& r = g.event(rid);
     const LocId loc = r.loc;
     const int lb = rc11::coherence_lower_bound(g, loc, r.hb, rid, rid);
@@ -109,6 +110,20 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
             opts.push_back({w, false, false});
         }
     }
+    if (g.event(rid).has(kAwait)) {
+        // A waiting read (await, lock) whose value fails its condition blocks its thread. It
+        // is worth exploring only when it reads the co-latest write: a real spin would read
+        // again and see that write. A stale one is never added maximally (the co-later write
+        // was added before it), so no revisit ever deletes or revisits it, and its thread
+        // stays blocked on a stale value in every graph that extends it: none is complete.
+        const bool lock = g.event(rid).has(kLock);
+        const EventId latest = co.empty() ? EventId::init(loc) : co.back();
+        std::erase_if(opts, [&](const ReadOption& o) {
+            const std::int64_t v = g.write_value(o.w);
+            const bool fails = lock ? v != 0 : wait != nullptr && !(*wait)(v);
+            return fails && o.w != latest;
+        });
+    }
     if (has_sc_) {
         std::erase_if(opts, [&](const ReadOption& o) {
             set_read_from(g, rid, o.w, o.spurious);
@@ -118,10 +133,10 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
     return opts;
 }
 
-AddStatus OptimalExplorer::add_read(ThreadId t, Event e) {
+AddStatus OptimalExplorer::add_read(ThreadId t, Event e, const WaitPredicate* wait) {
     ExecutionGraph& g = graph();
     const EventId id = g.append(t, std::move(e));
-    const auto opts = read_options(g, id);
+    const auto opts = read_options(g, id, wait);
     // Run the first real option now; every other one, moot ones included, is a work item.
     const auto first = std::find_if(opts.begin(), opts.end(), [](const ReadOption& o) { return !o.moot; });
     auto& work = frames_.back().work;

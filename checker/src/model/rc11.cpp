@@ -245,7 +245,7 @@ bool psc_acyclic(const Relations& r) {
     return psc.acyclic();
 }
 
-bool psc_acyclic(const ExecutionGraph& g) {
+bool psc_acyclic_dense(const ExecutionGraph& g) {
     Relations r = base_relations(g);
     hb_from_views(g, r);
     return psc_acyclic(r);

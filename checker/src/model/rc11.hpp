@@ -48,9 +48,15 @@ int coherence_lower_bound(const ExecutionGraph& g, LocId loc, const View& hb, Ev
 bool read_by_exclusive(const ExecutionGraph& g, EventId w, EventId except);
 
 /// Full check of the SC axiom: psc = psc_base ∪ psc_F acyclic (RC11 / C++20 semantics of
-/// seq_cst accesses and fences). Cost is cubic in the number of events; the explorer calls it
-/// only once the graph holds seq_cst events.
+/// seq_cst accesses and fences), on the graph of the k seq_cst events with each edge read off
+/// the hb views and coherence positions (rc11_psc.cpp): O(k² + fences·n) per call. The
+/// explorer calls it once the graph holds seq_cst events. Exactly psc_acyclic_dense(g).
 bool psc_acyclic(const ExecutionGraph& g);
+
+/// The same axiom by dense n×n relations (base_relations, hb_from_views and
+/// psc_acyclic(Relations)): the oracle of psc_acyclic and its fallback for graphs it does not
+/// cover (more than 64 seq_cst events, a read of a write not yet in coherence order).
+bool psc_acyclic_dense(const ExecutionGraph& g);
 
 /// A data race involving `e` (a plain access, or an access to a plain location): another
 /// conflicting access to the same location, in another thread, not hb-before `e`.

@@ -27,6 +27,8 @@ struct EventRequest {
     /// event, because a backward revisit re-evaluates it for the revisiting write's value.
     const UpdateFn* update = nullptr;
     bool weak = false;           ///< compare_exchange_weak
+    /// await: the condition the value read must meet (valid during add_event only).
+    const WaitPredicate* wait = nullptr;
     std::uint16_t flags = 0;     ///< kAwait, kLock, kUnlock
     ThreadId other = 0;          ///< Join: the thread joined
     std::string spawn_name;      ///< Spawn: the child's name
@@ -70,6 +72,10 @@ public:
     /// True when the driver chooses the thread of every new event itself (brute force, replay);
     /// otherwise the runtime runs the lowest-numbered runnable thread.
     [[nodiscard]] virtual bool picks_threads() const { return false; }
+    /// Without picks_threads(): true when a thread about to add a new waiting read (await,
+    /// lock) should let every other runnable thread go first (the explorer's order of
+    /// addition stays a function of the graph: see Runtime::pick_next).
+    [[nodiscard]] virtual bool defers_waits() const { return false; }
     /// True once exploration will stop (the first violation, by default): a run can end at
     /// once instead of letting its other threads go on.
     [[nodiscard]] virtual bool stopping() const = 0;

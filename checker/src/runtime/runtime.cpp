@@ -378,6 +378,12 @@ std::string Runtime::describe_running() const {
     return s + ")";
 }
 
+bool Runtime::other_ready(ThreadId t) const {
+    for (std::size_t u = 0; u < threads_.size(); ++u)
+        if (u != t && threads_[u].status == ThreadStatus::Ready) return true;
+    return false;
+}
+
 bool Runtime::has_pending_rmw(ThreadId t) const {
     const auto& ev = driver_.graph().thread_events(t);
     return !ev.empty() && ev.back().is_read() && ev.back().has(kRmwRead);
@@ -403,6 +409,13 @@ std::optional<ThreadId> Runtime::pick_next() {
         }
         for (std::size_t t = 0; t < threads_.size(); ++t)
             if (threads_[t].status == ThreadStatus::Ready) return static_cast<ThreadId>(t);
+        // Only threads paused before a waiting read are left: the lowest one adds its read.
+        for (std::size_t t = 0; t < threads_.size(); ++t) {
+            if (threads_[t].status == ThreadStatus::Deferred) {
+                threads_[t].status = ThreadStatus::Ready;
+                return static_cast<ThreadId>(t);
+            }
+        }
         return std::nullopt;
     }
     // The driver picks: first let every thread replay up to its first new event.
@@ -472,6 +485,16 @@ const Event& Runtime::next_event(EventRequest& req) {
         stop_violated(t);
     }
     const bool rmw_write = (req.flags & kRmwWrite) != 0;
+    if ((req.flags & (kAwait | kLock)) == kAwait && driver_.defers_waits() && !driver_.picks_threads() &&
+        other_ready(t)) {
+        // An await is added only once no other thread can add an event: then it sees every
+        // write the others make before they wait themselves, and a spin that would fail on a
+        // value about to be overwritten is not explored (GenMC reschedules such reads the
+        // same way). Which event comes next is still a function of the graph. Locks are not
+        // deferred (yet): that would change the first counterexample of lock-based models.
+        th.status = ThreadStatus::Deferred;
+        suspend(t);
+    }
     if (driver_.picks_threads() && !rmw_write) {
         th.wants_new_event = true;
         suspend(t);
@@ -629,6 +652,7 @@ std::int64_t Runtime::await(LocId loc, std::memory_order order, const WaitPredic
     req.loc = loc;
     req.mode = g.location(loc).kind == LocKind::Plain ? Mode::NA : mode_from(order);
     req.flags = kAwait;
+    req.wait = &pred;
     req.op = "await";
     req.src = src;
     if (is_atomic(req.mode)) note_access();

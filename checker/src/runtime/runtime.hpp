@@ -109,7 +109,8 @@ public:
     bool has_rcu_fences() const override;
 
 private:
-    enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped };
+    /// Deferred: paused before a new waiting read (Driver::defers_waits) until no thread is Ready.
+    enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped, Deferred };
     struct ThreadState {
         std::function<void()> body;
         boost::context::fiber fiber;   ///< the thread's own context
@@ -159,6 +160,7 @@ private:
     void validate_replay(ThreadId t, const Event& e, const EventRequest& req) const;
     std::optional<ThreadId> pick_next();
     bool has_pending_rmw(ThreadId t) const;
+    bool other_ready(ThreadId t) const;  ///< whether a thread other than t is Ready
     void take_mutex(LocId mutex, const char* op, SourceRef src, const EventRequest& read);
     /// Reports lock misuse by the current thread at `src` and stops it.
     [[noreturn]] void lock_misuse(std::string message, SourceRef src);
