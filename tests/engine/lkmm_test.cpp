@@ -465,3 +465,34 @@ TEST_CASE("LKMM RMWs: increments are atomic; value-returning ones are fully orde
     CHECK(exists(r, {{"z", 2}}));
     CHECK(r.complete == 2);
 }
+
+// ---------------------------------------------------------------------------------------
+// A C++-style update with no kernel tag that does not write is a read with its failure order
+// (kernel/tlb.hpp's page walk: an acquire update that sets D only when the PTE is clean; its
+// acquire stands in for the walk's address dependency either way). A kernel RMW that fails is
+// LKMM's FailedRMW (bell:44), unordered: cmpxchg_acquire's failure orders nothing.
+// MP: P0: Wx1; Wy1 (release)   P1: r0 = y.update(never writes) acquire; r1 = Rx
+// ---------------------------------------------------------------------------------------
+
+TEST_CASE("LKMM: an untagged update that fails keeps its acquire failure order; a failed kernel cmpxchg_acquire does not",
+          "[core][lkmm]") {
+    const std::map<std::string, std::int64_t> weak{{"1:r0", 1}, {"1:r1", 0}};
+    const auto mp_update = [](bool kernel_tag) {
+        return std::vector<B>{
+            [](Shape& s) {
+                wr(s.x, 1);
+                wr(s.y, 1, T::Release);
+            },
+            [kernel_tag](Shape& s) {
+                if (kernel_tag) ctx().annotate(LkmmAnnotation{T::Acquire, {}});
+                Reg r0;
+                r0.v = s.y.update([](std::int64_t) -> std::optional<std::int64_t> { return std::nullopt; },
+                                  std::memory_order_acquire, std::memory_order_acquire, "walk");
+                r0.at = *ctx().last_read();
+                s.reg["1:r0"] = r0;
+                s.reg["1:r1"] = rd(s.x);
+            }};
+    };
+    CHECK_FALSE(exists(lkmm_run(mp_update(false)), weak));
+    CHECK(exists(lkmm_run(mp_update(true)), weak));
+}

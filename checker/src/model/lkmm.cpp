@@ -23,7 +23,12 @@ LkmmTag tag_of(const ExecutionGraph& g, const Event& e) {
     if (e.kind == EventKind::Fence) return e.mode == Mode::Rlx ? LkmmTag::Barrier : LkmmTag::FenceMb;
     if (!e.is_read() && !e.is_write()) return LkmmTag::Derived;
     if (g.location(e.loc).kind == LocKind::Plain || e.mode == Mode::NA) return LkmmTag::Plain;
-    const bool rmw = e.has(kUpdate) || e.has(kRmwWrite);
+    // Both events of an RMW that wrote take the tag of its success order. A C++-style update
+    // that did not write (no kernel tag: the kernel's RMW helpers tag their events, kernel.hpp)
+    // is a read with its C++ failure order, as in C11 ([atomics.types.operations]); e.mode
+    // holds that order. kernel/tlb.hpp's page walk relies on this: its acquire stands in for
+    // the walk's address dependency whether or not it sets the dirty bit.
+    const bool rmw = e.has(kRmwRead) || e.has(kRmwWrite);
     switch (rmw ? e.succ_mode : e.mode) {
         case Mode::NA: return LkmmTag::Plain;
         case Mode::Rlx: return LkmmTag::Once;
@@ -227,7 +232,11 @@ void build_base(const ExecutionGraph& g, Model& m) {
         // lk-rmw to rmw only); bell:44 FailedRMW: an RMW instruction that did not write.
         const bool lock_event = e.has(kLock) || e.has(kUnlock);
         if (!lock_event && (e.has(kUpdate) || e.has(kRmwWrite))) m.RMW[a] = 1;
-        if (!lock_event && e.is_read() && e.has(kUpdate) && !e.has(kRmwRead)) m.FailedRMW[a] = 1;
+        // FailedRMW is LKMM's notion for the kernel's RMW primitives (their helpers tag the
+        // events); an untagged C++-style update that fails is a read with its failure order
+        // (tag_of above), not an unordered FailedRMW.
+        if (!lock_event && e.is_read() && e.has(kUpdate) && !e.has(kRmwRead) && e.lk != LkmmTag::Derived)
+            m.FailedRMW[a] = 1;
         const bool failed = m.FailedRMW[a] != 0;
         if (tag == LkmmTag::Acquire && e.is_read() && !failed) m.Acquire[a] = 1;   // bell:45
         if (tag == LkmmTag::Release && e.is_write() && !failed) m.Release[a] = 1;  // bell:46
