@@ -95,7 +95,9 @@ TEST_CASE("Shard files of a random program, read back and merged, give one worke
 }
 
 TEST_CASE("Two worker threads give one worker's result on random programs", "[core][partition]") {
-    for (std::uint32_t seed = 300; seed <= 400; ++seed) {
+    std::vector<std::uint32_t> seeds{307};  // 307: a worker counted a revisit past another's stop
+    for (std::uint32_t seed = 1; seed <= 40; ++seed) seeds.push_back(seed);
+    for (const std::uint32_t seed : seeds) {
         const RandomSpec spec = random_spec(seed, 4, 6, 14);
         const Program prog = random_program(spec);
         for (const bool stop_first : {true, false}) {
