@@ -7,6 +7,8 @@
 
 #include "../engine/random_program.hpp"
 
+#include "../engine/result_summary.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sstream>
@@ -15,16 +17,6 @@ using namespace mmcheck;
 using namespace mmcheck::testing;
 
 namespace {
-
-std::string summary(const ExploreResult& r) {
-    std::ostringstream s;
-    s << verdict_name(r.verdict) << " complete " << r.stats.complete << " blocked " << r.stats.blocked << " events "
-      << r.stats.events << " revisits " << r.stats.revisits << " exhaustive " << r.exhaustive << " limit '"
-      << r.limit_hit << "' outcomes " << r.outcomes.size() << " violations " << r.violations.size();
-    for (const auto& v : r.violations)
-        s << " [" << violation_kind_name(v.kind) << " '" << v.message << "' at execution " << v.execution << "]";
-    return s.str();
-}
 
 TraceContext context() {
     TraceContext c;
@@ -83,7 +75,7 @@ TEST_CASE("Shard files of a random program, read back and merged, give one worke
                     const MergedShards m = merge_shard_files(std::move(files), names);
                     INFO("seed " << seed << ", " << n << " shards, split at " << split << ", stop at first " << stop_first
                                  << "\n" << spec.describe());
-                    REQUIRE(summary(m.result) == summary(one));
+                    REQUIRE(result_summary(m.result, false) == result_summary(one, false));
                     REQUIRE(m.result.outcomes == one.outcomes);
                     REQUIRE(m.traces.size() == one_traces.size());
                     for (std::size_t i = 0; i < one_traces.size(); ++i) REQUIRE(trace_to_text(m.traces[i]) == one_traces[i]);
@@ -106,7 +98,7 @@ TEST_CASE("Two worker threads give one worker's result on random programs", "[co
             const ExploreResult one = explore(prog, o);
             const ExploreResult two = explore_parallel(prog, o, 2);
             INFO("seed " << seed << ", stop at first " << stop_first << "\n" << spec.describe());
-            REQUIRE(summary(two) == summary(one));
+            REQUIRE(result_summary(two, false) == result_summary(one, false));
             REQUIRE(two.outcomes == one.outcomes);
             for (std::size_t i = 0; i < one.violations.size(); ++i)
                 REQUIRE(trace_to_text(make_trace(two.violations[i], two, context())) ==
