@@ -133,10 +133,7 @@ private:
     /// writer of v in d can still run after t. Without spawns, threads run in order and a
     /// stopped thread never runs again, so only a thread numbered above t can write later.
     [[nodiscard]] bool offers(const Domain& d, LocId loc, std::int64_t v, ThreadId t) const {
-        if (loc >= d.size()) return false;
-        const auto it = d[loc].find(v);
-        if (it == d[loc].end()) return false;
-        return spawns_ ? it->second.size() > 1 || *it->second.begin() != t : *it->second.rbegin() > t;
+        return writer_from(d, loc, v, spawns_ ? 0 : static_cast<ThreadId>(t + 1), t);
     }
     /// Whether d has a writer of v at `loc` numbered `now` or above, other than `reader`.
     static bool writer_from(const Domain& d, LocId loc, std::int64_t v, ThreadId now, ThreadId reader) {
