@@ -316,6 +316,40 @@ RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads, int max_ops
     return s;
 }
 
+RandomSpec random_spec_locking(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
+    std::mt19937 rng(seed);
+    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    RandomSpec s;
+    s.locations = pick(1, 2);
+    const int nthreads = pick(2, max_threads);
+    const int budget = pick(nthreads + 1, std::max(nthreads + 1, std::min(nthreads * max_ops, max_total)));
+    s.threads.resize(static_cast<std::size_t>(nthreads));
+    for (int i = 0; i < budget; ++i) {
+        auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
+        if (static_cast<int>(th.size()) >= max_ops) continue;
+        RandomOp op;
+        const int k = pick(0, 99);
+        op.kind = k < 55 ? RandomOp::Locked
+                  : k < 70 ? RandomOp::Store
+                  : k < 80 ? RandomOp::Load
+                  : k < 90 ? RandomOp::FetchAdd
+                           : RandomOp::Await;
+        op.loc = pick(0, s.locations - 1);
+        switch (op.kind) {
+            case RandomOp::Load: op.order = pick(0, 1) == 0 ? std::memory_order_relaxed : std::memory_order_acquire; break;
+            case RandomOp::Await: op.order = std::memory_order_acquire; op.a = pick(0, 2); break;
+            case RandomOp::Store:
+                op.order = pick(0, 1) == 0 ? std::memory_order_relaxed : std::memory_order_release;
+                op.a = pick(1, 2);
+                break;
+            case RandomOp::FetchAdd: op.order = std::memory_order_acq_rel; op.a = 1; break;
+            default: op.a = pick(1, 2); break;
+        }
+        th.push_back(op);
+    }
+    return s;
+}
+
 Program random_program(const RandomSpec& spec) {
     auto shared = std::make_shared<const RandomSpec>(spec);
     Program p;

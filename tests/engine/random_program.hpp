@@ -46,6 +46,12 @@ RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads = 3, int max_ops
 /// sections under one mutex, so that waits block, go stale and deadlock often.
 RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads = 3, int max_ops = 3, int max_total = 6);
 
+/// The locking flavour: mostly critical sections under the one mutex (several per thread),
+/// with loads, stores, fetch_adds and awaits of the same locations outside it, so that a lock
+/// taken by one thread is revisited by another's and a write outside the lock can revisit a
+/// read made before a lock that waits (issue 14: the cases a cut of stale lock waits loses).
+RandomSpec random_spec_locking(std::uint32_t seed, int max_threads = 3, int max_ops = 3, int max_total = 6);
+
 /// A Program running `spec`: registers and final location values are observed.
 Program random_program(const RandomSpec& spec);
 
