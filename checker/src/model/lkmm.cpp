@@ -113,8 +113,8 @@ bool build_base(const ExecutionGraph& g, Model& m) {
     m.n = n;
     m.all = all_nodes(n);
     for (Rel* r : {&m.po, &m.loc_rel, &m.int_rel, &m.ext, &m.rf, &m.co, &m.rmw, &m.base_data, &m.addr, &m.ctrl,
-                   &m.rcu_rscs, &m.srcu_rscs})
-        *r = Rel(n);
+                   &m.rcu_rscs, &m.srcu_rscs, &m.fr, &m.po_loc, &m.rfe, &m.rfi, &m.coe, &m.fre})
+        r->clear(n);
     auto idx = [&](EventId e) { return e.is_init() ? static_cast<std::size_t>(e.index) : first[e.thread] + e.index; };
 
     std::array<Bits, SmallRelation::kMax> loc_nodes{};  // per location (fits: a location has its IW node)
@@ -211,7 +211,6 @@ bool build_base(const ExecutionGraph& g, Model& m) {
         if (loc[a] >= 0) m.loc_rel.row(a) = loc_nodes[static_cast<std::size_t>(loc[a])];
         m.ext.row(a) = m.all & ~m.int_rel.row(a);  // an IW node is external to every node, itself too
     }
-    m.po_loc = m.po & m.loc_rel;
 
     // rf, co (IW first), rmw, dependencies.
     for (std::size_t a = 0; a < n; ++a) {
@@ -246,13 +245,15 @@ bool build_base(const ExecutionGraph& g, Model& m) {
         m.co.row(l) = later;
     }
     // lock:153 fr = rf^-1 ; co: a read's row is the co-successors of the write it reads.
-    m.fr = Rel(n);
     for (std::size_t w = 0; w < n; ++w)
         for (Bits r = m.rf.row(w); r != 0; r &= r - 1) m.fr.row(static_cast<std::size_t>(std::countr_zero(r))) = m.co.row(w);
-    m.rfe = m.rf & m.ext;
-    m.rfi = m.rf & m.int_rel;
-    m.coe = m.co & m.ext;
-    m.fre = m.fr & m.ext;
+    for (std::size_t a = 0; a < n; ++a) {
+        m.po_loc.row(a) = m.po.row(a) & m.loc_rel.row(a);
+        m.rfe.row(a) = m.rf.row(a) & m.ext.row(a);
+        m.rfi.row(a) = m.rf.row(a) & m.int_rel.row(a);
+        m.coe.row(a) = m.co.row(a) & m.ext.row(a);
+        m.fre.row(a) = m.fr.row(a) & m.ext.row(a);
+    }
 
     // bell:57-66 rcu-rscs: nested rcu_read_lock/unlock matched innermost first (the fixpoint
     // pairs an unmatched lock with the next unmatched unlock when no unmatched event lies
@@ -293,13 +294,13 @@ void build_hb(Model& m) {
     // ---- cat:27-72 basic relations, row by row ----
     const Bits R4rmb = m.R & ~m.Noreturn;  // cat:33
     const bool pulp = m.UL != 0 && m.LKR != 0;
-    m.acq_po = Rel(n);
-    m.po_rel = Rel(n);
-    m.po_unlock_lock_po = Rel(n);
-    m.rmb = Rel(n);
-    m.wmb = Rel(n);
-    m.mb = Rel(n);
-    m.gp = Rel(n);
+    m.acq_po.clear(n);
+    m.po_rel.clear(n);
+    m.po_unlock_lock_po.clear(n);
+    m.rmb.clear(n);
+    m.wmb.clear(n);
+    m.mb.clear(n);
+    m.gp.clear(n);
     const Bits sync = m.SyncRcu | m.SyncSrcu;
     for (std::size_t a = 0; a < n; ++a) {
         const Bits po = m.po.row(a);
@@ -336,12 +337,17 @@ void build_hb(Model& m) {
     if (m.AfterUnlockLock != 0 && pulp)
         for (std::size_t a = 0; a < n; ++a)                                       // cat:61-62
             if (in(m.M, a)) m.mb.row(a) |= m.po.image(m.po_unlock_lock_po.row(a) & m.AfterUnlockLock) & m.M;
-    m.strong_fence = m.mb | m.gp;                                   // cat:65
-    m.nonrw_fence = m.strong_fence | m.po_rel | m.acq_po;           // cat:67
-    m.fence = m.nonrw_fence | m.wmb | m.rmb;                        // cat:68
+    m.strong_fence.clear(n);
+    m.nonrw_fence.clear(n);
+    m.fence.clear(n);
+    for (std::size_t a = 0; a < n; ++a) {
+        m.strong_fence.row(a) = m.mb.row(a) | m.gp.row(a);                                   // cat:65
+        m.nonrw_fence.row(a) = m.strong_fence.row(a) | m.po_rel.row(a) | m.acq_po.row(a);    // cat:67
+        m.fence.row(a) = m.nonrw_fence.row(a) | m.wmb.row(a) | m.rmb.row(a);                 // cat:68
+    }
 
     // ---- cat:89-110 ppo, prop, hb ----
-    m.ppo = Rel(n);
+    m.ppo.clear(n);
     for (std::size_t a = 0; a < n; ++a) {
         const Bits dep = m.addr.row(a) | m.data.row(a);                                      // cat:90
         const Bits rwdep = (dep | m.ctrl.row(a)) & m.W;                                      // cat:91
@@ -355,7 +361,7 @@ void build_hb(Model& m) {
     const bool rmw_sequence_id = rf_rmw.empty();
     // cat:100-101 cumul-fence = [Marked] ; (A-cumul(strong-fence | po-rel) | wmb |
     // po-unlock-lock-po) ; [Marked] ; rmw-sequence, with A-cumul(r) = (rfe ; [Marked])? ; r
-    m.cumul_fence = Rel(n);
+    m.cumul_fence.clear(n);
     for (std::size_t a = 0; a < n; ++a) {
         if (!in(m.Marked, a)) continue;
         const Bits through = m.rfe.row(a) & m.Marked;
@@ -366,14 +372,14 @@ void build_hb(Model& m) {
     }
     // cat:102-103 prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
     const Rel cumul_plus = m.cumul_fence.plus();
-    m.prop = Rel(n);
+    m.prop.clear(n);
     for (std::size_t a = 0; a < n; ++a) {
         if (!in(m.Marked, a)) continue;
         const Bits x = refl_image(cumul_plus, bit(a) | ((m.co.row(a) | m.fr.row(a)) & m.ext.row(a))) & m.Marked;
         m.prop.row(a) = x | (m.rfe.image(x) & m.Marked);
     }
     // cat:109 hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
-    m.hb = Rel(n);
+    m.hb.clear(n);
     for (std::size_t a = 0; a < n; ++a)
         if (in(m.Marked, a))
             m.hb.row(a) = (m.ppo.row(a) | m.rfe.row(a) | (m.prop.row(a) & m.int_rel.row(a) & ~bit(a))) & m.Marked;
@@ -381,7 +387,7 @@ void build_hb(Model& m) {
 
 /// cat:117 pb = prop ; strong-fence ; hb* ; [Marked]
 void build_pb(Model& m) {
-    m.pb = Rel(m.n);
+    m.pb.clear(m.n);
     if (m.strong_fence.empty()) return;
     for (std::size_t a = 0; a < m.n; ++a)
         if (m.prop.row(a) != 0) m.pb.row(a) = m.hb_star.image(m.strong_fence.image(m.prop.row(a))) & m.Marked;
@@ -391,12 +397,13 @@ void build_pb(Model& m) {
 /// irreflexive (the rcu axiom, cat:171); with it true, rb is built (plain accesses need it).
 bool build_rcu(Model& m, bool full_rb) {
     const std::size_t n = m.n;
-    m.rb = Rel(n);
+    m.rb.clear(n);
     if (m.SyncRcu == 0 && m.SyncSrcu == 0) {
         // Every term of rcu-order's fixpoint (cat:154-163) starts or ends with rcu-gp or
         // srcu-gp, or is rcu-order;rcu-link;rcu-order: without a grace period it is empty,
         // and so are rcu-fence (cat:164) and rb (cat:169).
-        m.rcu_order = m.rcu_fence = Rel(n);
+        m.rcu_order.clear(n);
+        m.rcu_fence.clear(n);
         m.fence2 = m.fence;
         m.strong_fence2 = m.strong_fence;
         return true;
@@ -465,7 +472,7 @@ bool build_rcu(Model& m, bool full_rb) {
         delta = next;
     }
     m.rcu_order = std::move(order);
-    m.rcu_fence = Rel(n);                                                        // cat:164
+    m.rcu_fence.clear(n);                                                        // cat:164
     for (std::size_t a = 0; a < n; ++a)
         if (m.po.row(a) != 0) m.rcu_fence.row(a) = refl_image(m.po, m.rcu_order.image(m.po.row(a)));
     m.fence2 = m.fence | m.rcu_fence;                                            // cat:165

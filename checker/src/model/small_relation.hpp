@@ -37,6 +37,11 @@ public:
         for (std::size_t a = 0; a < n_; ++a) row_[a] = o.row_[a];
         return *this;
     }
+    /// Makes this the empty relation over n nodes, in place.
+    void clear(std::size_t n) {
+        n_ = n;
+        for (std::size_t a = 0; a < n_; ++a) row_[a] = 0;
+    }
     /// The identity over n nodes.
     static SmallRelation identity(std::size_t n) {
         SmallRelation r(n);
