@@ -139,7 +139,9 @@ void compare_litmus(const std::filesystem::path& file, Tally& t, std::uint64_t m
 /// accesses and addr/data/ctrl dependencies. Events are generated in one global order; a read
 /// mostly reads a write generated before it and co mostly follows that order (graphs that get
 /// far into the axioms), sometimes anything of its location (every axiom's violations).
-ExecutionGraph random_graph(std::mt19937& rng) {
+/// `large`: 40 to 58 events, so that with the 6 locations' initial writes the graph has up to
+/// the fast checker's 64 nodes (its last word bits).
+ExecutionGraph random_graph(std::mt19937& rng, bool large = false) {
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
     ExecutionGraph g;
     // x, y, z: atomic; p: plain; l: a spinlock; s: an srcu_struct.
@@ -158,7 +160,7 @@ ExecutionGraph random_graph(std::mt19937& rng) {
     const bool sc_ish = pick(4) != 0;
     const bool locks = pick(4) == 0;
     std::int64_t next_value = 1;
-    const int total = 4 + pick(14);
+    const int total = large ? 40 + pick(19) : 4 + pick(14);
     for (int k = 0; k < total; ++k) {
         const auto t = static_cast<ThreadId>(pick(threads));
         auto deps = [&]() -> std::shared_ptr<const Dependencies> {
@@ -313,6 +315,7 @@ TEST_CASE("LKMM fast checker: gives the reference's verdict, flags and race witn
         if (i % 10 == 0) compare_around(g, t);
         else compare(g, t, "random graph");
     }
+    for (int i = 0; i < 1500; ++i) compare(random_graph(rng, true), t, "large random graph");
     INFO(describe(t));
     INFO(t.first);
     CHECK(t.disagreements == 0);
