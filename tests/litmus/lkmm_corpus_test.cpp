@@ -49,13 +49,10 @@ constexpr const char* kOota =
 const std::map<std::string, std::string>& known_exceptions() {
     static const std::map<std::string, std::string> m = {
         {"auto/C-RR-G+RR-G+RR-G+RR-G+RR-G+RR-R+RR-R.litmus", kBounded},
-        {"auto/C-RR-G+RR-G+RR-G+RR-R+RR-R+RR-R.litmus", kBounded},
         {"auto/C-RR-G+RR-G+RR-R+RR-G+RR-G+RR-R+RR-R.litmus", kBounded},
         {"auto/C-RR-G+RR-R+RR-R+RR-G+RR-G+RR-G+RR-R.litmus", kBounded},
         {"auto/C-RR-G+RR-R+RR-R+RR-R+RR-G+RR-R+RR-R.litmus", kBounded},
         {"auto/C-RR-G+RR-R+RR-R+RR-R+RR-R+RR-G+RR-R.litmus", kBounded},
-        {"auto/C-RW-R+RW-R+RW-G+RW-G+RW-G+RW-G+RW-R+RW-R+RW-R+RW-G+RW-R+RW-R.litmus", kBounded},
-        {"manual/kernel/C-ManfredSpraul-L1G1xchg.litmus", kBounded},
         {"manual/kernel/C-seqlock.litmus", kBounded},
         {"manual/kernel/crypto-control-data.litmus", kCryptoControlData},
         {"manual/plain/C-OOTA.litmus", kOota},
