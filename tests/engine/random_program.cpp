@@ -137,18 +137,35 @@ std::string RandomSpec::describe() const {
     return os.str();
 }
 
-RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
+namespace {
+
+/// What every generator below shares, in the order its draws are made (so each seed keeps its
+/// program): 1..max_locations locations, 2..max_threads threads, a budget of operations dealt
+/// round-robin (a full thread skips its turn without a draw), each made by `make_op(pick, s)`.
+template <class MakeOp>
+RandomSpec deal_ops(std::uint32_t seed, int max_locations, int max_threads, int max_ops, int max_total, int min_extra,
+                    MakeOp make_op) {
     std::mt19937 rng(seed);
     auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     RandomSpec s;
-    s.locations = pick(1, 3);
+    s.locations = pick(1, max_locations);
     const int nthreads = pick(2, max_threads);
-    // Keep most programs small enough for brute force; a few reach the full 6 per thread.
-    const int budget = pick(nthreads, std::max(nthreads, std::min(nthreads * max_ops, max_total)));
+    // Keep most programs small enough for brute force; a few reach the full max_ops per thread.
+    const int least = nthreads + min_extra;
+    const int budget = pick(least, std::max(least, std::min(nthreads * max_ops, max_total)));
     s.threads.resize(static_cast<std::size_t>(nthreads));
     for (int i = 0; i < budget; ++i) {
         auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
         if (static_cast<int>(th.size()) >= max_ops) continue;
+        th.push_back(make_op(pick, s));
+    }
+    return s;
+}
+
+}  // namespace
+
+RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
+    RandomSpec s = deal_ops(seed, 3, max_threads, max_ops, max_total, 0, [](auto& pick, const RandomSpec& spec) {
         RandomOp op;
         const int k = pick(0, 99);
         op.kind = k < 27 ? RandomOp::Load
@@ -161,7 +178,7 @@ RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max
                   : k < 94 ? RandomOp::Await
                   : k < 97 ? RandomOp::PlainLoad
                            : RandomOp::PlainStore;
-        op.loc = pick(0, s.locations - 1);
+        op.loc = pick(0, spec.locations - 1);
         op.a = pick(0, 2);
         op.b = pick(1, 2);
         static const std::memory_order loads[] = {std::memory_order_relaxed, std::memory_order_acquire,
@@ -188,25 +205,16 @@ RandomSpec random_spec(std::uint32_t seed, int max_threads, int max_ops, int max
                 if (op.kind == RandomOp::FetchAdd || op.kind == RandomOp::Exchange) op.a = pick(1, 2);
         }
         op.only_if_last_nonzero = pick(0, 9) == 0;
-        th.push_back(op);
-    }
+        return op;
+    });
     for (auto& th : s.threads)
         if (th.empty()) th.push_back(RandomOp{RandomOp::Store, 0, std::memory_order_relaxed, std::memory_order_relaxed, 1, 1, false});
     return s;
 }
 
 RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
-    std::mt19937 rng(seed);
-    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    RandomSpec s;
-    s.locations = pick(1, 3);
-    const int nthreads = pick(2, max_threads);
-    const int budget = pick(nthreads, std::max(nthreads, std::min(nthreads * max_ops, max_total)));
-    s.threads.resize(static_cast<std::size_t>(nthreads));
-    const std::memory_order rlx = std::memory_order_relaxed;
-    for (int i = 0; i < budget; ++i) {
-        auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
-        if (static_cast<int>(th.size()) >= max_ops) continue;
+    RandomSpec s = deal_ops(seed, 3, max_threads, max_ops, max_total, 0, [](auto& pick, const RandomSpec& spec) {
+        constexpr std::memory_order rlx = std::memory_order_relaxed;
         RandomOp op;
         const int k = pick(0, 99);
         op.kind = k < 32 ? RandomOp::Load
@@ -218,7 +226,7 @@ RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads, int max_ops, in
                   : k < 94 ? RandomOp::Await
                   : k < 97 ? RandomOp::PlainLoad
                            : RandomOp::PlainStore;
-        op.loc = pick(0, s.locations - 1);
+        op.loc = pick(0, spec.locations - 1);
         op.a = pick(0, 2);
         op.b = pick(1, 2);
         op.order = rlx;
@@ -267,8 +275,8 @@ RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads, int max_ops, in
                 op.dep = RandomOp::Ctrl;
         }
         op.only_if_last_nonzero = pick(0, 9) == 0;
-        th.push_back(op);
-    }
+        return op;
+    });
     for (auto& th : s.threads)
         if (th.empty()) {
             RandomOp st;
@@ -281,20 +289,11 @@ RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads, int max_ops, in
 }
 
 RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
-    std::mt19937 rng(seed);
-    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    RandomSpec s;
-    s.locations = pick(1, 2);
-    const int nthreads = pick(2, max_threads);
-    const int budget = pick(nthreads, std::max(nthreads, std::min(nthreads * max_ops, max_total)));
-    s.threads.resize(static_cast<std::size_t>(nthreads));
-    static const std::memory_order loads[] = {std::memory_order_relaxed, std::memory_order_acquire,
-                                              std::memory_order_seq_cst};
-    static const std::memory_order stores[] = {std::memory_order_relaxed, std::memory_order_release,
-                                               std::memory_order_seq_cst};
-    for (int i = 0; i < budget; ++i) {
-        auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
-        if (static_cast<int>(th.size()) >= max_ops) continue;
+    RandomSpec s = deal_ops(seed, 2, max_threads, max_ops, max_total, 0, [](auto& pick, const RandomSpec& spec) {
+        static const std::memory_order loads[] = {std::memory_order_relaxed, std::memory_order_acquire,
+                                                  std::memory_order_seq_cst};
+        static const std::memory_order stores[] = {std::memory_order_relaxed, std::memory_order_release,
+                                                   std::memory_order_seq_cst};
         RandomOp op;
         const int k = pick(0, 99);
         op.kind = k < 12 ? RandomOp::Load
@@ -302,7 +301,7 @@ RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads, int max_ops
                   : k < 52 ? RandomOp::FetchAdd
                   : k < 78 ? RandomOp::Await
                            : RandomOp::Locked;
-        op.loc = pick(0, s.locations - 1);
+        op.loc = pick(0, spec.locations - 1);
         op.a = pick(0, 2);
         switch (op.kind) {
             case RandomOp::Load:
@@ -311,22 +310,13 @@ RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads, int max_ops
             case RandomOp::FetchAdd: op.order = std::memory_order_acq_rel; op.a = 1; break;
             default: op.a = pick(1, 2); break;
         }
-        th.push_back(op);
-    }
+        return op;
+    });
     return s;
 }
 
 RandomSpec random_spec_locking(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
-    std::mt19937 rng(seed);
-    auto pick = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    RandomSpec s;
-    s.locations = pick(1, 2);
-    const int nthreads = pick(2, max_threads);
-    const int budget = pick(nthreads + 1, std::max(nthreads + 1, std::min(nthreads * max_ops, max_total)));
-    s.threads.resize(static_cast<std::size_t>(nthreads));
-    for (int i = 0; i < budget; ++i) {
-        auto& th = s.threads[static_cast<std::size_t>(i % nthreads)];
-        if (static_cast<int>(th.size()) >= max_ops) continue;
+    RandomSpec s = deal_ops(seed, 2, max_threads, max_ops, max_total, 1, [](auto& pick, const RandomSpec& spec) {
         RandomOp op;
         const int k = pick(0, 99);
         op.kind = k < 55 ? RandomOp::Locked
@@ -334,7 +324,7 @@ RandomSpec random_spec_locking(std::uint32_t seed, int max_threads, int max_ops,
                   : k < 80 ? RandomOp::Load
                   : k < 90 ? RandomOp::FetchAdd
                            : RandomOp::Await;
-        op.loc = pick(0, s.locations - 1);
+        op.loc = pick(0, spec.locations - 1);
         switch (op.kind) {
             case RandomOp::Load: op.order = pick(0, 1) == 0 ? std::memory_order_relaxed : std::memory_order_acquire; break;
             case RandomOp::Await: op.order = std::memory_order_acquire; op.a = pick(0, 2); break;
@@ -345,8 +335,8 @@ RandomSpec random_spec_locking(std::uint32_t seed, int max_threads, int max_ops,
             case RandomOp::FetchAdd: op.order = std::memory_order_acq_rel; op.a = 1; break;
             default: op.a = pick(1, 2); break;
         }
-        th.push_back(op);
-    }
+        return op;
+    });
     return s;
 }
 

@@ -80,16 +80,23 @@ Comparison compare(std::uint32_t seed, int max_threads, int max_ops, int max_tot
 
 }  // namespace
 
-void sweep(std::uint32_t first, std::uint32_t count, int max_total) {
+/// Seeds first .. first + count - 1 compared by `compare_seed`; the first three disagreements
+/// are shown.
+template <class CompareSeed>
+void sweep_seeds(std::uint32_t first, std::uint32_t count, CompareSeed compare_seed) {
     int failures = 0;
     for (std::uint32_t seed = first; seed < first + count; ++seed) {
-        const Comparison c = compare(seed, 4, 6, max_total);
+        const Comparison c = compare_seed(seed);
         if (!c.ok) {
             ++failures;
             if (failures <= 3) UNSCOPED_INFO(c.why);
         }
     }
     CHECK(failures == 0);
+}
+
+void sweep(std::uint32_t first, std::uint32_t count, int max_total) {
+    sweep_seeds(first, count, [max_total](std::uint32_t seed) { return compare(seed, 4, 6, max_total); });
 }
 
 TEST_CASE("The optimal explorer agrees with brute force on 1000 random programs", "[core][explore][random]") {
@@ -104,15 +111,7 @@ TEST_CASE("The optimal explorer agrees with brute force on 400 random programs t
     // graph counts and outcomes, each graph once, the same violation kinds (stuck, deadlock,
     // races), although the optimal explorer explores no wait that fails on a stale value and
     // adds waiting reads after every other thread's events.
-    int failures = 0;
-    for (std::uint32_t seed = 1; seed <= 400; ++seed) {
-        const Comparison c = compare_spec(seed, random_spec_blocking(seed));
-        if (!c.ok) {
-            ++failures;
-            if (failures <= 3) UNSCOPED_INFO(c.why);
-        }
-    }
-    CHECK(failures == 0);
+    sweep_seeds(1, 400, [](std::uint32_t seed) { return compare_spec(seed, random_spec_blocking(seed)); });
 }
 
 TEST_CASE("The optimal explorer agrees with brute force on 100 random programs with several critical sections "
@@ -122,15 +121,7 @@ TEST_CASE("The optimal explorer agrees with brute force on 100 random programs w
     // counted. Any shortcut for those runs must keep these counts: several lock/unlock pairs
     // per thread, and loads, stores and fetch_adds of the same locations outside the lock (a
     // write outside it may revisit a read made before a waiting lock and delete the wait).
-    int failures = 0;
-    for (std::uint32_t seed = 1; seed <= 100; ++seed) {
-        const Comparison c = compare_spec(seed, random_spec_locking(seed));
-        if (!c.ok) {
-            ++failures;
-            if (failures <= 3) UNSCOPED_INFO(c.why);
-        }
-    }
-    CHECK(failures == 0);
+    sweep_seeds(1, 100, [](std::uint32_t seed) { return compare_spec(seed, random_spec_locking(seed)); });
 }
 
 TEST_CASE("The optimal explorer agrees with brute force on 150 larger random programs", "[long][explore][random]") {
@@ -191,15 +182,7 @@ Comparison compare_lkmm(std::uint32_t seed, int max_threads, int max_ops, int ma
 }
 
 void sweep_lkmm(std::uint32_t first, std::uint32_t count, int max_total) {
-    int failures = 0;
-    for (std::uint32_t seed = first; seed < first + count; ++seed) {
-        const Comparison c = compare_lkmm(seed, 3, 5, max_total);
-        if (!c.ok) {
-            ++failures;
-            if (failures <= 3) UNSCOPED_INFO(c.why);
-        }
-    }
-    CHECK(failures == 0);
+    sweep_seeds(first, count, [max_total](std::uint32_t seed) { return compare_lkmm(seed, 3, 5, max_total); });
 }
 
 }  // namespace
