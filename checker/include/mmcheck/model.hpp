@@ -310,6 +310,15 @@ public:
     /// Runs after every thread finished (not in blocked executions). Loads here read the
     /// final value of a location and add no event.
     virtual void final() {}
+    /// Whether a thread that stops before the end of its body (blocked in await, lock, join
+    /// or assume(false), stopped at a violation, or cut when the explorer ends the run) is
+    /// unwound so that the destructors of its locals run. By default it is not: its stack is
+    /// simply reused by the next execution, which is what keeps blocking cheap (unwinding a
+    /// fiber costs more than running most executions). A thread body whose locals own
+    /// resources (a std::vector, a std::string longer than the short-string buffer) would
+    /// leak them once per stopped thread: such a model returns true. Objects of the model
+    /// itself (its members) are always destroyed with the model after every execution.
+    [[nodiscard]] virtual bool unwinds_stopped_threads() const { return false; }
 
 protected:
     /// Declares a thread; `name` is shown in traces ("GUP on CPU0").

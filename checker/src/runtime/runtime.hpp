@@ -8,7 +8,10 @@
 #include "runtime/driver.hpp"
 #include "runtime/program.hpp"
 
-#include <boost/context/fiber.hpp>
+#include <boost/context/detail/fcontext.hpp>
+#include <boost/context/stack_context.hpp>
+
+#include <functional>
 
 #include <atomic>
 #include <exception>
@@ -113,8 +116,11 @@ private:
     enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped, Deferred };
     struct ThreadState {
         std::function<void()> body;
-        boost::context::fiber fiber;   ///< the thread's own context
-        boost::context::fiber caller;  ///< the scheduler's context while the thread runs
+        /// The thread's own context while it is suspended (null: not started, or finished),
+        /// and whoever resumed it while it runs. Raw Boost.Context contexts, not fibers: a
+        /// stopped thread is abandoned (its stack goes back to the pool) without unwinding.
+        boost::context::detail::fcontext_t fiber = nullptr;
+        boost::context::detail::fcontext_t caller = nullptr;
         ThreadStatus status = ThreadStatus::Idle;
         bool started = false;
         bool wants_new_event = false;  ///< paused before a new event (picks_threads mode)
@@ -149,6 +155,10 @@ private:
     void reset_threads();
     void resume(ThreadId t);
     void suspend(ThreadId t);            // back to the scheduler; returns when resumed
+    /// A fiber's entry point: runs thread `from.data`'s body, then leaves for good.
+    [[noreturn]] static void fiber_main(boost::context::detail::transfer_t from);
+    /// Thread t's body with the runtime's handling of what it throws.
+    void run_body(ThreadId t);
     [[noreturn]] void stop_thread(ThreadId t, ThreadStatus status);
     void mark_violated(ThreadId t);             // a violation in thread t: stop it (or the run)
     [[noreturn]] void stop_violated(ThreadId t);
@@ -194,6 +204,7 @@ private:
     bool in_final_ = false;
     bool tearing_down_ = false;       // fibers unwinding: model API calls do nothing
     bool unwinding_ = false;          // reset_threads: a resumed fiber throws StopThread
+    ThreadId starting_ = 0;           // the thread whose fiber is being entered (fiber_main)
     bool priority_ = false;           // running a thread to complete a revisited RMW
     bool final_assume_failed_ = false;
     struct FinalFailure {
