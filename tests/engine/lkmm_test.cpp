@@ -429,6 +429,29 @@ TEST_CASE("LKMM SRCU: a grace period orders only readers of its own srcu_struct"
 // Plain accesses (cat:186-226): two plain accesses to p in different threads, one a write,
 // not ordered by wr-vis / rw-xbstar: herd7 flags data-race. A release/acquire message
 // between them orders them (w-post-bounded; vis; r-pre-bounded): no race.
+TEST_CASE("LKMM plain accesses: a race report names the racing pair, as an RC11 one does", "[core][lkmm]") {
+    const std::vector<B> racy{
+        [](Shape& m) { plain_wr(m.p, 1); },
+        [](Shape& m) { m.reg["1:r0"] = plain_rd(m.p); },
+    };
+    Program prog;
+    prog.make = [&racy] { return std::unique_ptr<Model>(new Shape(racy)); };
+    ExploreOptions o;
+    o.model = MemoryModelKind::LKMM;
+    const ExploreResult r = explore(prog, o);
+    REQUIRE(r.violations.size() == 1);
+    const Violation& v = r.violations.front();
+    CHECK(v.kind == ViolationKind::Race);
+    CHECK(v.message.find("data race on 'p' between thread 'P") != std::string::npos);
+    CHECK(v.message.find("(lkmm flag data-race)") != std::string::npos);
+    REQUIRE(v.event.has_value());
+    REQUIRE(v.other.has_value());
+    CHECK(v.event->thread != v.other->thread);
+    const ExecutionGraph& g = v.graph;
+    CHECK(g.location(g.event(*v.event).loc).kind == LocKind::Plain);
+    CHECK(g.event(*v.event).loc == g.event(*v.other).loc);
+}
+
 // ---------------------------------------------------------------------------------------
 
 TEST_CASE("LKMM plain accesses: an unordered plain write and read race; a release-acquire pair orders them",

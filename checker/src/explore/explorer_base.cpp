@@ -258,8 +258,25 @@ void ExplorerBase::note_flags(const Runtime& rt) {
     // also a violation, as under RC11: the execution still counts (LKMM defines its outcome).
     for (std::string& f : model_.flags(graph())) {
         if (f == "data-race") {
-            std::string msg = std::string("data race (") + model_.name() + " flag data-race)";
-            report_violation(ViolationKind::Race, std::move(msg), std::nullopt, SourceRef{}, &rt.outcome());
+            // Name one racing pair, as an RC11 race report does; the second access is the
+            // one the timeline marks (its thread and source line head the report).
+            const auto pair = model_.race_witness(graph());
+            const std::size_t before = result_.violations.size();
+            if (pair) {
+                const auto& g = graph();
+                const Event& second = g.event(pair->second);
+                std::string msg = "data race on '" + g.location(second.loc).name + "' between thread '" +
+                                  g.thread(pair->first.thread).name + "' and thread '" +
+                                  g.thread(pair->second.thread).name + "' (" + model_.name() + " flag data-race)";
+                report_violation(ViolationKind::Race, std::move(msg), pair->second.thread, second.src, &rt.outcome());
+                if (result_.violations.size() > before) {
+                    result_.violations.back().event = pair->second;
+                    result_.violations.back().other = pair->first;
+                }
+            } else {
+                std::string msg = std::string("data race (") + model_.name() + " flag data-race)";
+                report_violation(ViolationKind::Race, std::move(msg), std::nullopt, SourceRef{}, &rt.outcome());
+            }
         }
         result_.flags.insert(std::move(f));
     }

@@ -65,7 +65,7 @@ private:
     AddStatus add_read(ThreadId t, Event e, const WaitPredicate* wait);
     AddStatus add_write(ThreadId t, Event e);
     std::vector<ReadOption> read_options(ExecutionGraph& g, EventId r, const WaitPredicate* wait);
-    std::vector<int> co_positions(ExecutionGraph& g, EventId w, int lb);
+    std::vector<int> co_positions(ExecutionGraph& g, EventId w, int lb, bool forward);
     bool sc_ok(const ExecutionGraph& g) const { return !has_sc_ || rc11::psc_acyclic(g); }
     void push_revisits(EventId a);
     bool maximal(const ExecutionGraph& g, EventId e, EventId a, const View& porf_a) const;
@@ -125,9 +125,11 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
         });
     }
     if (has_sc_) {
+        // The graph without r was consistent (every forward step and revisit is checked), so
+        // only the cycles r's rf can close are looked for.
         std::erase_if(opts, [&](const ReadOption& o) {
             set_read_from(g, rid, o.w, o.spurious);
-            return !rc11::psc_acyclic(g);
+            return !rc11::psc_acyclic_adding(g, rid);
         });
     }
     return opts;
@@ -151,7 +153,9 @@ AddStatus OptimalExplorer::add_read(ThreadId t, Event e, const WaitPredicate* wa
     return check_race(id) ? AddStatus::Violation : AddStatus::Ok;
 }
 
-std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, int lb) {
+/// `forward`: w is the newest event, added to a consistent graph (add_write); otherwise (a
+/// revisit changed r's rf and deleted events too) the whole SC axiom is checked.
+std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, int lb, bool forward) {
     const Event& w = g.event(wid);
     std::vector<int> pos;
     if (w.has(kRmwWrite)) {
@@ -171,7 +175,7 @@ std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, i
     if (has_sc_) {
         std::erase_if(pos, [&](int p) {
             g.co_insert_after(wid, p);
-            const bool ok = rc11::psc_acyclic(g);
+            const bool ok = forward ? rc11::psc_acyclic_adding(g, wid) : rc11::psc_acyclic(g);
             g.co_remove(wid);
             return !ok;
         });
@@ -192,7 +196,7 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
             throw DriverError("internal error: an executed RMW reads a write another RMW took");
     }
     const int lb = rc11::coherence_lower_bound(g, g.event(id).loc, g.event(id).hb, id, id);
-    const auto pos = co_positions(g, id, lb);
+    const auto pos = co_positions(g, id, lb, true);
     if (pos.empty()) return AddStatus::Abort;
     g.co_insert_after(id, pos[0]);
     push_revisits(id);
@@ -348,7 +352,7 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
         const EventId read{a.thread, static_cast<std::uint16_t>(a.index - 1)};
         if (rc11::read_by_exclusive(g, g.event(read).rf, read)) return false;
     }
-    const auto pos = co_positions(g, a, lb);
+    const auto pos = co_positions(g, a, lb, false);
     if (pos.empty()) return false;
     g.co_insert_after(a, pos[0]);
     const std::uint32_t cut = g.event(r).stamp;

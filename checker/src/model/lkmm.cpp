@@ -465,6 +465,22 @@ PlainRelations plain_relations(const Model& m) {
     return p;
 }
 
+/// cat:221-226: the racing pairs (ww-race | wr-race | rw-race). Needs hb, pb and rb built.
+Relation data_races(const Model& m) {
+    const PlainRelations p = plain_relations(m);
+    Relation marked_w(m.n), w_marked(m.n);
+    for (std::size_t a = 0; a < m.n; ++a)
+        for (std::size_t b = 0; b < m.n; ++b) {
+            if (m.Marked[a] && m.W[b]) marked_w.set(a, b);
+            if (m.W[a] && m.Marked[b]) w_marked.set(a, b);
+        }
+    const Relation ww_nonrace = p.ww_vis & (marked_w | p.rw_xbstar) & (w_marked | p.wr_vis);  // cat:221
+    const Relation ww_race = (p.pre_race & m.co) - ww_nonrace;                                // cat:222
+    const Relation wr_race = ((p.pre_race & (opt(m.co) * m.rf)) - p.wr_vis) - p.rw_xbstar.inverse();  // cat:223
+    const Relation rw_race = (p.pre_race & m.fr) - p.rw_xbstar;                               // cat:224
+    return ww_race | wr_race | rw_race;
+}
+
 /// The axioms, building each stage of `m` (a fresh build_base) just before its first use.
 std::optional<std::string> axioms(Model& m) {
     // lock:55 lock-nest, lock:61 nested-is-locked, lock:82-83 unmatched-locks: each is about
@@ -581,20 +597,7 @@ std::vector<std::string> all_flags(Model& m) {
             out.emplace_back("mixed-accesses");
     }
     // cat:221-226 data-race
-    {
-        const PlainRelations p = plain_relations(m);
-        Relation marked_w(m.n), w_marked(m.n);
-        for (std::size_t a = 0; a < m.n; ++a)
-            for (std::size_t b = 0; b < m.n; ++b) {
-                if (m.Marked[a] && m.W[b]) marked_w.set(a, b);
-                if (m.W[a] && m.Marked[b]) w_marked.set(a, b);
-            }
-        const Relation ww_nonrace = p.ww_vis & (marked_w | p.rw_xbstar) & (w_marked | p.wr_vis);  // cat:221
-        const Relation ww_race = (p.pre_race & m.co) - ww_nonrace;                                // cat:222
-        const Relation wr_race = ((p.pre_race & (opt(m.co) * m.rf)) - p.wr_vis) - p.rw_xbstar.inverse();  // cat:223
-        const Relation rw_race = (p.pre_race & m.fr) - p.rw_xbstar;                               // cat:224
-        if (!(ww_race | wr_race | rw_race).empty()) out.emplace_back("data-race");
-    }
+    if (!data_races(m).empty()) out.emplace_back("data-race");
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -612,6 +615,21 @@ std::vector<std::string> flags(const ExecutionGraph& g) {
     Model m;
     build_base(g, m);
     return all_flags(m);
+}
+
+std::optional<std::pair<EventId, EventId>> race_witness(const ExecutionGraph& g) {
+    Model m;
+    build_base(g, m);
+    if (empty_set(m.Plain)) return std::nullopt;
+    build_hb(m);
+    build_pb(m);
+    build_rcu(m);
+    const Relation races = data_races(m);
+    // The first pair in event order (threads, then program order): deterministic.
+    for (std::size_t a = 0; a < m.n; ++a)
+        for (std::size_t b = 0; b < m.n; ++b)
+            if (races.get(a, b)) return std::make_pair(m.ids[a], m.ids[b]);
+    return std::nullopt;
 }
 
 namespace {
@@ -663,6 +681,9 @@ public:
     }
     [[nodiscard]] std::vector<std::string> flags(const ExecutionGraph& g) const override {
         return lkmm::flags(g);
+    }
+    [[nodiscard]] std::optional<std::pair<EventId, EventId>> race_witness(const ExecutionGraph& g) const override {
+        return lkmm::race_witness(g);
     }
 };
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mmcheck::lkmm {
@@ -25,6 +26,10 @@ std::optional<std::string> check(const ExecutionGraph& g);
 
 /// herd7's flags for a consistent graph (sorted, each once).
 std::vector<std::string> flags(const ExecutionGraph& g);
+
+/// One pair of accesses that races in `g` (cat:221-226), the first in event order; nullopt
+/// when `g` has no data race.
+std::optional<std::pair<EventId, EventId>> race_witness(const ExecutionGraph& g);
 
 /// LKMM behind the MemoryModel interface.
 const MemoryModel& model();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mmcheck {
@@ -67,6 +68,14 @@ public:
     [[nodiscard]] virtual std::vector<std::string> flags(const ExecutionGraph& g) const {
         (void)g;
         return {};
+    }
+
+    /// Two accesses of a flagged data race in a complete graph, to name them in the report
+    /// (LKMM: the first pair of cat:221-226 in event order); nullopt when the model has no
+    /// race flag or `g` has no race.
+    [[nodiscard]] virtual std::optional<std::pair<EventId, EventId>> race_witness(const ExecutionGraph& g) const {
+        (void)g;
+        return std::nullopt;
     }
 };
 

@@ -53,6 +53,15 @@ bool read_by_exclusive(const ExecutionGraph& g, EventId w, EventId except);
 /// explorer calls it once the graph holds seq_cst events. Exactly psc_acyclic_dense(g).
 bool psc_acyclic(const ExecutionGraph& g);
 
+/// The SC axiom for a graph that differs from a psc-acyclic one only by its newest event `e`
+/// (a read or write, po-last in its thread and hb-before nothing) with its rf or coherence
+/// position just chosen: the explorer's forward step. Every psc edge the graph gains is into
+/// e, out of e, or f → b for a seq_cst fence f hb-before e composed with an edge out of e
+/// (rc11_psc.cpp); so when e reads or is the co-latest write (no edge leaves e), or is not
+/// seq_cst and no seq_cst fence is hb-before it, no cycle can appear and nothing is computed.
+/// Otherwise exactly psc_acyclic(g).
+bool psc_acyclic_adding(const ExecutionGraph& g, EventId e);
+
 /// The same axiom by dense n×n relations (base_relations, hb_from_views and
 /// psc_acyclic(Relations)): the oracle of psc_acyclic and its fallback for graphs it does not
 /// cover (more than 64 seq_cst events, a read of a write not yet in coherence order).

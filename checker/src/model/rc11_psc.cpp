@@ -71,6 +71,12 @@ struct Scratch {
     std::vector<std::uint64_t> pre_idx, pre_x0;
     std::vector<std::size_t> sc_threads;  // threads holding seq_cst nodes
     std::vector<std::uint64_t> loc_mask;   // seq_cst accesses per location
+    std::vector<std::size_t> key_off;      // per location: start of its key_below row
+    std::vector<std::uint64_t> key_below;  // see the co ∪ fr term
+    std::vector<std::size_t> fence_nodes;  // the fence nodes, in node order
+    // Per fence node (in fence_nodes order): the locations with an access hb-after it,
+    // after_locs[after_begin[i] .. after_begin[i + 1]).
+    std::vector<std::size_t> after_locs, after_begin;
 };
 
 bool is_access(const Event& e) { return e.is_read() || e.is_write(); }
@@ -206,7 +212,7 @@ bool psc_acyclic(const ExecutionGraph& g) {
         return false;
     };
 
-    // An edge with a seq_cst fence at one end or both (access → access edges are below).
+    // An edge with a seq_cst fence at exactly one end (access → access edges are below).
     auto edge = [&](const ScNode& a, const ScNode& b) -> bool {
         if (a.fence && !b.fence) {
             const std::size_t cell = s.fence_slot[&a - s.nodes.data()] * nl + static_cast<std::size_t>(b.loc);
@@ -224,13 +230,7 @@ bool psc_acyclic(const ExecutionGraph& g) {
                 return true;  // po; hb?
             return in_view(a.id, *b.e) && hb_via_loc(a.id, *b.e, a.loc, a.id);  // hb|loc; hb
         }
-        // Both fences: psc_F.
-        if (a.id != b.id && in_view(a.id, *b.e)) return true;
-        const std::size_t ra = s.fence_slot[&a - s.nodes.data()] * nl;
-        const std::size_t rb = s.fence_slot[&b - s.nodes.data()] * nl;
-        for (std::size_t l = 0; l < nl; ++l)
-            if (s.max_b[rb + l] != kNone && s.min_a[ra + l] < s.max_b[rb + l]) return true;
-        return false;
+        return false;  // both fences (psc_F): by the caller, over the sparse location lists
     };
 
     // Predecessor masks. Access → access edges come a whole row at a time from the prefix
@@ -262,6 +262,21 @@ bool psc_acyclic(const ExecutionGraph& g) {
             m |= pre[s.offset[t] + std::min<std::size_t>(v[t], s.offset[t + 1] - s.offset[t] - 1)];
         return m;
     };
+    // co ∪ fr into a write b: the accesses of b's location whose key is below co(b).
+    // key_below[key_off[l] + c + 1] = seq_cst accesses of l with key < c (keys run from -1, the
+    // initial write, to |co(l)| - 1), so each row costs one lookup instead of a pass over l's
+    // accesses.
+    s.key_off.resize(nl + 1);
+    s.key_off[0] = 0;
+    for (std::size_t l = 0; l < nl; ++l) s.key_off[l + 1] = s.key_off[l] + g.co(static_cast<LocId>(l)).size() + 2;
+    s.key_below.assign(s.key_off[nl], 0);
+    for (std::size_t a = 0; a < k; ++a) {
+        const ScNode& n = s.nodes[a];
+        if (!n.fence && n.key != kNone)
+            s.key_below[s.key_off[static_cast<std::size_t>(n.loc)] + static_cast<std::size_t>(n.key + 2)] |= bit(a);
+    }
+    for (std::size_t l = 0; l < nl; ++l)
+        for (std::size_t i = s.key_off[l] + 1; i < s.key_off[l + 1]; ++i) s.key_below[i] |= s.key_below[i - 1];
     s.pred.assign(k, 0);
     for (std::size_t b = 0; b < k; ++b) {
         const ScNode& nb = s.nodes[b];
@@ -279,17 +294,52 @@ bool psc_acyclic(const ExecutionGraph& g) {
             p |= prefix(s.pre_idx, nb.e->hb) & same_loc;
         }
         if (nb.has_y0) p |= prefix(s.pre_x0, g.event(nb.y0).hb);                          // po|≠loc; hb; po|≠loc
-        if (nb.co != kNone)                                                                 // co ∪ fr
-            for (std::uint64_t m = s.loc_mask[static_cast<std::size_t>(nb.loc)]; m != 0; m &= m - 1) {
-                const ScNode& na = s.nodes[static_cast<std::size_t>(std::countr_zero(m))];
-                if (na.key != kNone && na.key < nb.co) p |= bit(static_cast<std::size_t>(std::countr_zero(m)));
-            }
+        if (nb.co != kNone) p |= s.key_below[s.key_off[static_cast<std::size_t>(nb.loc)] + static_cast<std::size_t>(nb.co) + 1];  // co ∪ fr
         s.pred[b] = p & access_mask;
     }
-    if (has_fence)
-        for (std::size_t a = 0; a < k; ++a)
+    if (has_fence) {
+        // Fence rows: the locations with an access hb-after the fence (min_a set), so that the
+        // fence → fence test below visits those only instead of every location (a fence
+        // usually has accesses of one or two locations after it: O(k²·locations) was 55 % of
+        // the CPU of sb-ring-fence-N14).
+        s.fence_nodes.clear();
+        s.after_locs.clear();
+        s.after_begin.clear();
+        for (std::size_t a = 0; a < k; ++a) {
+            if (!s.nodes[a].fence) continue;
+            s.fence_nodes.push_back(a);
+            s.after_begin.push_back(s.after_locs.size());
+            const std::size_t row = s.fence_slot[a] * nl;
+            for (std::size_t l = 0; l < nl; ++l)
+                if (s.min_a[row + l] != INT_MAX) s.after_locs.push_back(l);
+        }
+        s.after_begin.push_back(s.after_locs.size());
+        for (std::size_t fi = 0; fi < s.fence_nodes.size(); ++fi) {
+            const std::size_t a = s.fence_nodes[fi];
+            const ScNode& na = s.nodes[a];
+            const std::size_t ra = s.fence_slot[a] * nl;
+            for (std::size_t b = 0; b < k; ++b) {
+                const ScNode& nb = s.nodes[b];
+                bool e = false;
+                if (!nb.fence) {
+                    e = edge(na, nb);
+                } else if (a != b && in_view(na.id, *nb.e)) {
+                    e = true;  // psc_F: hb
+                } else {
+                    // psc_F: hb; eco; hb, through some location x and y share.
+                    const std::size_t rb = s.fence_slot[b] * nl;
+                    for (std::size_t j = s.after_begin[fi]; j < s.after_begin[fi + 1] && !e; ++j) {
+                        const std::size_t l = s.after_locs[j];
+                        e = s.max_b[rb + l] != kNone && s.min_a[ra + l] < s.max_b[rb + l];
+                    }
+                }
+                if (e) s.pred[b] |= bit(a);
+            }
+            // Access → fence edges.
             for (std::size_t b = 0; b < k; ++b)
-                if ((s.nodes[a].fence || s.nodes[b].fence) && edge(s.nodes[a], s.nodes[b])) s.pred[b] |= bit(a);
+                if (!s.nodes[b].fence && edge(s.nodes[b], na)) s.pred[a] |= bit(b);
+        }
+    }
     // Acyclic iff repeatedly removing nodes without predecessors empties the graph.
     std::uint64_t rem = k == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << k) - 1;
     bool changed = true;
@@ -304,6 +354,39 @@ bool psc_acyclic(const ExecutionGraph& g) {
         }
     }
     return rem == 0;
+}
+
+/// The forward step (rc11.hpp). G is psc-acyclic and G' adds e, po-last and newest, so no old
+/// event has e in its view: po, rf, co, fr and hb between old events are unchanged (e's
+/// insertion into co keeps the order of the others; eco between old events through e reduces
+/// to co or fr between them), and so is every scb pair of old events (x po|≠loc e hb y would
+/// need y hb-after e). The psc edges G' gains are then
+///  * into e, and out of e: scb leaves e only by co or fr (nothing is po- or hb-after e);
+///  * f → b between old events, f a seq_cst fence with hb(f, e): psc_base's [F^sc]; hb; scb
+///    with e as the hb-end, or psc_F's hb; eco; hb with e as eco's source. Both continue with
+///    an edge out of e by co, fr or eco (= rf ∪ co ∪ fr up to composition, keys as above).
+/// Out of e by co, fr or rf: a write co-after e (e a write), or co-after e's rf (e a read), or
+/// a read of such a write; there is none when e is the co-latest write or reads it. A cycle of
+/// G' uses a gained edge. With no edge out of e there is no f → b edge either, and a cycle
+/// through e would need an edge out of it. When e is not seq_cst it is no psc node, and the
+/// only gained edges are f → b, which need such an f.
+bool psc_acyclic_adding(const ExecutionGraph& g, EventId id) {
+    const Event& e = g.event(id);
+    const auto& co = g.co(e.loc);
+    const bool co_latest = e.is_write() ? (!co.empty() && co.back() == id)
+                                        : (co.empty() ? e.rf.is_init() : e.rf == co.back());
+    if (co_latest) return true;
+    if (e.mode != Mode::SC) {
+        // e is not a psc node: a gained edge is some f → b, f a seq_cst fence hb-before e.
+        for (std::size_t t = 0; t < g.num_threads(); ++t) {
+            const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+            const std::size_t end = std::min<std::size_t>(e.hb[t], ev.size());
+            for (std::size_t i = 0; i < end; ++i)
+                if (ev[i].kind == EventKind::Fence && ev[i].mode == Mode::SC) return psc_acyclic(g);
+        }
+        return true;
+    }
+    return psc_acyclic(g);
 }
 
 }  // namespace mmcheck::rc11

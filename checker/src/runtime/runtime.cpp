@@ -454,7 +454,9 @@ void Runtime::validate_replay(ThreadId t, const Event& e, const EventRequest& re
     if (same && !conditional && !e.has(kRmwWrite)) same = e.mode == req.mode;
     if (same && conditional) same = e.succ_mode == req.mode && e.fail_mode == req.fail_mode;
     if (same) same = (e.flags & (kAwait | kLock | kUnlock | kUpdate)) == (req.flags & (kAwait | kLock | kUnlock | kUpdate));
-    if (same) same = std::strcmp(e.op, req.op) == 0;
+    // Operation names are string literals (or interned labels), so on replay the pointers are
+    // almost always equal: compare them before the text (strcmp here was 2-4 % of big1's CPU).
+    if (same && e.op != req.op) same = std::strcmp(e.op, req.op) == 0;
     if (!same) {
         // Name both operations by the model line (or kernel.hpp helper) that issued them:
         // where the two executions went apart is what the model's author must look at.
