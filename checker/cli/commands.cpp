@@ -20,6 +20,7 @@
 #include "report/judgement.hpp"
 #include "report/outcome_table.hpp"
 #include "report/scenario.hpp"
+#include "report/shard_file.hpp"
 #include "report/statistics.hpp"
 #include "report/timeline.hpp"
 #include "report/trace.hpp"
@@ -138,14 +139,45 @@ TraceContext trace_context(const Scenario& sc, const Settings& s, const ExploreO
     return c;
 }
 
-ScenarioRun run_scenario(const Scenario& sc, const Settings& s, Progress* progress) {
+/// Judges a run against its scenario, with the vacuity rule, and orders its traces.
+void judge_run(const Scenario& sc, const Instrumentation& in, ScenarioRun& run) {
+    run.judgement = judge(sc, run.result);
+    // A safe verdict must have checked something (issue 11): a check never evaluated, or an
+    // implication whose premise never held, proves nothing. An outcome table is a property
+    // of its own, so a scenario with one needs no check().
+    if (run.judgement.status == CheckStatus::Pass && run.result.verdict == Verdict::Safe) {
+        std::string why = vacuity_finding(in);
+        const bool no_checks = in.checks().empty();
+        if (!why.empty() && !(no_checks && !sc.outcomes.empty() && in.complete_executions() > 0)) {
+            run.judgement.status = CheckStatus::Mismatch;
+            run.judgement.actual = "vacuous";
+            run.judgement.detail = "vacuous: " + why;
+        }
+    }
+}
+
+/// The order `run` reports violations in: the expected one first.
+std::vector<std::size_t> trace_order(const ScenarioRun& run) {
+    std::vector<std::size_t> order;
+    if (run.judgement.matched_violation) order.push_back(*run.judgement.matched_violation);
+    for (std::size_t i = 0; i < run.result.violations.size(); ++i)
+        if (!run.judgement.matched_violation || i != *run.judgement.matched_violation) order.push_back(i);
+    return order;
+}
+
+Program scenario_program(const Scenario& sc) {
     const ModelInfo* info = ModelRegistry::instance().find(sc.model);
-    ExploreOptions o = explore_options(sc, s);
-    if (progress != nullptr) o.progress = [progress](const ExploreStats& st) { progress->update(st); };
-    ScenarioRun run;
     Program program = program_of(*info, sc.variant, sc.params);
     program.instrumentation = std::make_shared<Instrumentation>();
     program.instrumentation->count_checks = true;
+    return program;
+}
+
+ScenarioRun run_scenario(const Scenario& sc, const Settings& s, Progress* progress) {
+    ExploreOptions o = explore_options(sc, s);
+    if (progress != nullptr) o.progress = [progress](const ExploreStats& st) { progress->update(st); };
+    ScenarioRun run;
+    const Program program = scenario_program(sc);
     if (s.jobs > 1) {
         ParallelInfo parallel;
         run.result = explore_parallel(program, o, s.jobs, &parallel);
@@ -155,25 +187,9 @@ ScenarioRun run_scenario(const Scenario& sc, const Settings& s, Progress* progre
     } else {
         run.result = explore(program, o);
     }
-    run.judgement = judge(sc, run.result);
-    // A safe verdict must have checked something (issue 11): a check never evaluated, or an
-    // implication whose premise never held, proves nothing. An outcome table is a property
-    // of its own, so a scenario with one needs no check().
-    if (run.judgement.status == CheckStatus::Pass && run.result.verdict == Verdict::Safe) {
-        std::string why = vacuity_finding(*program.instrumentation);
-        const bool no_checks = program.instrumentation->checks().empty();
-        if (!why.empty() && !(no_checks && !sc.outcomes.empty() && program.instrumentation->complete_executions() > 0)) {
-            run.judgement.status = CheckStatus::Mismatch;
-            run.judgement.actual = "vacuous";
-            run.judgement.detail = "vacuous: " + why;
-        }
-    }
+    judge_run(sc, *program.instrumentation, run);
     const TraceContext ctx = trace_context(sc, s, o);
-    std::vector<std::size_t> order;
-    if (run.judgement.matched_violation) order.push_back(*run.judgement.matched_violation);
-    for (std::size_t i = 0; i < run.result.violations.size(); ++i)
-        if (!run.judgement.matched_violation || i != *run.judgement.matched_violation) order.push_back(i);
-    for (const std::size_t i : order) run.traces.push_back(make_trace(run.result.violations[i], run.result, ctx));
+    for (const std::size_t i : trace_order(run)) run.traces.push_back(make_trace(run.result.violations[i], run.result, ctx));
     return run;
 }
 
@@ -334,6 +350,132 @@ void write_report_file(const std::string& file, const std::string& text) {
     write_file_atomically(p, text);
 }
 
+/// Prints one scenario's run as `mmcheck run` does (text, or one entry appended to `runs` with
+/// --format json) and writes its counterexamples to the output folder; returns its exit code.
+int report_run(const Scenario& sc, const Settings& s, const ScenarioRun& run, ordered_json& runs) {
+    const ExploreResult& r = run.result;
+    const int code = r.verdict == Verdict::Violation ? exit_code::kViolation
+                     : r.verdict == Verdict::Bounded    ? exit_code::kInconclusive
+                                                        : exit_code::kOk;
+
+    std::vector<std::string> files;
+    for (std::size_t k = 0; k < run.traces.size(); ++k) {
+        const fs::path jf = trace_path(s.out_dir, sc.run_name(), k, ".json"), tf = trace_path(s.out_dir, sc.run_name(), k, ".txt");
+        write_trace_files(jf, tf, trace_to_text(run.traces[k]), render_timeline(run.traces[k]));
+        files.push_back(display(jf));
+    }
+
+    if (s.format == Format::Json) {
+        ordered_json e{{"scenario", sc.name}, {"model", sc.model}, {"variant", sc.variant},
+                       {"verdict", verdict_name(r.verdict)}, {"actual", run.judgement.actual},
+                       {"expected", expectation_text(sc.expect)},
+                       {"as_expected", run.judgement.status == CheckStatus::Pass},
+                       {"stats", stats_json(r)}};
+        ordered_json traces = ordered_json::array();
+        for (std::size_t k = 0; k < run.traces.size(); ++k)
+            traces.push_back(ordered_json{{"file", files[k]}, {"trace", trace_to_json(run.traces[k])}});
+        e["counterexamples"] = traces;
+        runs.push_back(std::move(e));
+        return code;
+    }
+    std::cout << "== " << sc.name << ": " << sc.description << "\n";
+    std::cout << "verdict:  " << run.judgement.actual << "   (expected " << expectation_text(sc.expect)
+              << (run.judgement.status == CheckStatus::Pass ? ", as expected" : ", NOT as expected") << ")\n";
+    if (s.quiet) return code;
+    std::cout << "explored: " << stats_text(execution_counts(r), r.stats);
+    if (!r.exhaustive)
+        std::cout << (r.limit_hit.empty() ? std::string(", stopped at the first violation") : ", stopped by limit " + r.limit_hit);
+    else
+        std::cout << ", exhaustive";
+    std::cout << '\n';
+    if (!run.judgement.detail.empty()) std::cout << "note:     " << run.judgement.detail << '\n';
+    if (!r.limit_detail.empty()) std::cout << "limit:    " << r.limit_detail << '\n';
+    print_outcomes(run.judgement);
+    for (std::size_t k = 0; k < run.traces.size(); ++k) {
+        std::cout << '\n' << render_timeline(run.traces[k]) << '\n';
+        std::cout << "counterexample: " << files[k] << "  (replay: mmcheck replay " << files[k] << ")\n";
+    }
+    std::cout << '\n';
+    return code;
+}
+
+
+/// The file a shard writes: --shard-out, else <out>/<run name>.shard-I-of-N.json.
+fs::path shard_file_path(const Settings& s, const Scenario& sc) {
+    if (!s.shard_out.empty()) return s.shard_out;
+    return s.out_dir / (sc.run_name() + ".shard-" + std::to_string(s.shard->index + 1) + "-of-" +
+                        std::to_string(s.shard->count) + ".json");
+}
+
+ShardHeader shard_header(const Scenario& sc, const ExploreOptions& o, std::uint32_t count) {
+    ShardHeader h;
+    h.tool_version = tool_version();
+    h.scenario = sc.name;
+    h.scenario_hash = sc.hash;
+    h.model = sc.model;
+    h.variant = sc.variant;
+    h.params = sc.params;
+    h.memory_model = memory_model_name(o.model);
+    h.stop_at_first_violation = o.stop_at_first_violation;
+    h.max_executions = o.max_executions;
+    h.time_limit = o.time_limit_seconds;
+    h.max_events_per_thread = o.max_events_per_thread;
+    h.stack_size = o.stack_size;
+    h.count = count;
+    return h;
+}
+
+/// `run NAME --shard I/N`: explores part I of N and writes it as a shard file (atomically).
+/// Its exit code says only whether the part was explored and written (the verdict is
+/// merge's): 0, or 128+S when a signal cut it (the file, written still, says so).
+int run_shard(const Settings& s, const Scenario& sc) {
+    const ShardSpec spec = *s.shard;
+    const fs::path file = shard_file_path(s, sc);
+    ensure_output_dir(s.out_dir);
+    remove_stale_temporaries(s.out_dir);
+    if (file.has_parent_path()) ensure_writable(file.parent_path());
+    ExploreOptions o = explore_options(sc, s);
+    const std::string part = std::to_string(spec.index + 1) + "/" + std::to_string(spec.count);
+    Progress progress(sc.name + " shard " + part, !s.quiet);
+    o.progress = [&progress](const ExploreStats& st) { progress.update(st); };
+    const Program program = scenario_program(sc);
+    ShardFile f;
+    f.header = shard_header(sc, o, spec.count);
+    f.part = explore_shard(program, o, spec);
+    progress.finish(f.part.result, "part " + part);
+    if (!f.part.record.partitioned && !s.quiet)
+        std::cerr << "mmcheck: run: " << sc.name << ": the " << memory_model_name(o.model)
+                  << " explorer does not partition; shard 1/" << spec.count << " explores it all"
+                  << (spec.index == 0 ? "" : ", this shard nothing") << '\n';
+    const TraceContext ctx = trace_context(sc, s, o);
+    for (const Violation& v : f.part.result.violations) f.traces.push_back(make_trace(v, f.part.result, ctx));
+    f.part.result.violations.clear();
+    f.checked_executions = program.instrumentation->complete_executions();
+    for (const auto& [name, c] : program.instrumentation->checks())
+        f.checks[name] = ShardCheckCount{c.evaluated, c.exercised, c.implication};
+    write_file_atomically(file, shard_to_text(f));
+    const int code = interrupted_exit_code() != 0 ? interrupted_exit_code() : exit_code::kOk;
+    const ExploreResult& r = f.part.result;
+    if (s.format == Format::Json) {
+        ordered_json doc{{"schema", "mmcheck.shard-run/1"},
+                         {"tool", {{"name", "mmcheck"}, {"version", tool_version()}}},
+                         {"scenario", sc.name},
+                         {"shard", {{"index", spec.index + 1}, {"count", spec.count}}},
+                         {"partitioned", f.part.record.partitioned},
+                         {"file", display(file)},
+                         {"stats", ordered_json{{"complete", r.stats.complete}, {"blocked", r.stats.blocked},
+                                                {"violations", f.traces.size()}, {"seconds", r.stats.seconds}}},
+                         {"exit_code", code}};
+        std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else {
+        std::cout << "shard " << part << " of " << sc.name << ": " << r.stats.complete << " complete, " << r.stats.blocked
+                  << " blocked, " << f.traces.size() << (f.traces.size() == 1 ? " violation" : " violations")
+                  << " in this part; wrote " << display(file) << '\n';
+        if (!s.quiet) std::cout << "merge every part with: mmcheck merge FILE... (the verdict is merge's)\n";
+    }
+    return code;
+}
+
 }  // namespace
 
 const char* tool_version() { return MMCHECK_VERSION; }
@@ -369,7 +511,13 @@ int cmd_list(const Settings& s, const std::string& tag) {
     return exit_code::kOk;
 }
 
-int cmd_run(const Settings& s, const std::vector<std::string>& names) { return run_scenarios(s, load_all(s, names, "")); }
+int cmd_run(const Settings& s, const std::vector<std::string>& names) {
+    if (s.shard) {
+        if (names.size() != 1) throw UsageError("run --shard: one scenario at a time (a shard is part of one exploration)");
+        return run_shard(s, load_all(s, names, "").front());
+    }
+    return run_scenarios(s, load_all(s, names, ""));
+}
 
 int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios) {
     // Never results/: only check --bless writes the committed counterexamples.
@@ -390,48 +538,9 @@ int run_scenarios(const Settings& s, const std::vector<Scenario>& scenarios) {
         so_far.events += run.result.stats.events;
         so_far.seconds += run.result.stats.seconds;
         progress.finish(run.result, verdict_name(run.result.verdict));
-        const ExploreResult& r = run.result;
-        if (r.verdict == Verdict::Violation) code = exit_code::kViolation;
-        else if (r.verdict == Verdict::Bounded && code == exit_code::kOk) code = exit_code::kInconclusive;
-
-        std::vector<std::string> files;
-        for (std::size_t k = 0; k < run.traces.size(); ++k) {
-            const fs::path jf = trace_path(s.out_dir, sc.run_name(), k, ".json"), tf = trace_path(s.out_dir, sc.run_name(), k, ".txt");
-            write_trace_files(jf, tf, trace_to_text(run.traces[k]), render_timeline(run.traces[k]));
-            files.push_back(display(jf));
-        }
-
-        if (s.format == Format::Json) {
-            ordered_json e{{"scenario", sc.name}, {"model", sc.model}, {"variant", sc.variant},
-                           {"verdict", verdict_name(r.verdict)}, {"actual", run.judgement.actual},
-                           {"expected", expectation_text(sc.expect)},
-                           {"as_expected", run.judgement.status == CheckStatus::Pass},
-                           {"stats", stats_json(r)}};
-            ordered_json traces = ordered_json::array();
-            for (std::size_t k = 0; k < run.traces.size(); ++k)
-                traces.push_back(ordered_json{{"file", files[k]}, {"trace", trace_to_json(run.traces[k])}});
-            e["counterexamples"] = traces;
-            runs.push_back(std::move(e));
-            continue;
-        }
-        std::cout << "== " << sc.name << ": " << sc.description << "\n";
-        std::cout << "verdict:  " << run.judgement.actual << "   (expected " << expectation_text(sc.expect)
-                  << (run.judgement.status == CheckStatus::Pass ? ", as expected" : ", NOT as expected") << ")\n";
-        if (s.quiet) continue;
-        std::cout << "explored: " << stats_text(execution_counts(r), r.stats);
-        if (!r.exhaustive)
-            std::cout << (r.limit_hit.empty() ? std::string(", stopped at the first violation") : ", stopped by limit " + r.limit_hit);
-        else
-            std::cout << ", exhaustive";
-        std::cout << '\n';
-        if (!run.judgement.detail.empty()) std::cout << "note:     " << run.judgement.detail << '\n';
-        if (!r.limit_detail.empty()) std::cout << "limit:    " << r.limit_detail << '\n';
-        print_outcomes(run.judgement);
-        for (std::size_t k = 0; k < run.traces.size(); ++k) {
-            std::cout << '\n' << render_timeline(run.traces[k]) << '\n';
-            std::cout << "counterexample: " << files[k] << "  (replay: mmcheck replay " << files[k] << ")\n";
-        }
-        std::cout << '\n';
+        const int c = report_run(sc, s, run, runs);
+        if (c == exit_code::kViolation) code = c;
+        else if (c == exit_code::kInconclusive && code == exit_code::kOk) code = c;
     }
     if (const int sig = interrupted_exit_code(); sig != 0) {
         code = sig;
@@ -695,6 +804,44 @@ int cmd_check(const Settings& s, const std::vector<std::string>& names_in, const
                   << (interrupted != 0 ? "interrupted"
                       : code == 0 ? "ok" : code == exit_code::kInternal ? "error" : code == exit_code::kViolation ? "mismatch" : "inconclusive")
                   << "; " << n << " scenarios, " << stats_text(counts, total) << '\n';
+    }
+    return code;
+}
+
+int cmd_merge(const Settings& s, const std::vector<std::string>& files) {
+    std::vector<ShardFile> shards;
+    for (const auto& f : files) shards.push_back(shard_from_json(read_text_file(f), f));
+    MergedShards m = merge_shard_files(std::move(shards), files);
+    const ShardHeader& h = m.header;
+    Scenario sc;
+    try {
+        sc = load_scenario(s.scenarios_dir, h.scenario, ModelRegistry::instance());
+    } catch (const InputError& e) {
+        throw InputError(files.front() + ": field 'scenario.name': scenario \"" + h.scenario + "\" cannot be loaded (" + e.what() + ")");
+    }
+    if (sc.hash != h.scenario_hash)
+        throw InputError(files.front() + ": field 'scenario.hash': scenario " + h.scenario +
+                         " changed since the shards ran (" + h.scenario_hash + ", now " + sc.hash + "): run the shards again");
+    sc = sc.under(parse_memory_model(h.memory_model).value_or(MemoryModelKind::RC11));
+    ensure_output_dir(s.out_dir);
+    remove_stale_temporaries(s.out_dir);
+    ScenarioRun run;
+    run.result = std::move(m.result);
+    Instrumentation in;
+    std::map<std::string, CheckCount, std::less<>> checks;
+    for (const auto& [name, c] : m.checks) checks[name] = CheckCount{c.evaluated, c.exercised, c.implication};
+    in.add_counts(m.checked_executions, checks);
+    judge_run(sc, in, run);
+    for (const std::size_t i : trace_order(run)) run.traces.push_back(std::move(m.traces[i]));
+    if (!s.quiet) std::cerr << "mmcheck: merge: " << sc.name << ": " << files.size() << " shards; " << verdict_name(run.result.verdict) << ", "
+                            << stats_text(execution_counts(run.result), run.result.stats) << '\n';
+    ordered_json runs = ordered_json::array();
+    const int code = report_run(sc, s, run, runs);
+    if (s.format == Format::Json) {
+        ordered_json doc{{"schema", "mmcheck.run/1"}, {"tool", {{"name", "mmcheck"}, {"version", tool_version()}}}};
+        doc["runs"] = runs;
+        doc["exit_code"] = code;
+        std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }
     return code;
 }

@@ -37,6 +37,9 @@ struct CheckOptions {
     bool bless = false;
 };
 int cmd_check(const Settings& s, const std::vector<std::string>& names, const std::string& tag, const CheckOptions& opts);
+/// `merge FILE...`: adds the shard files of one `run NAME --shard I/N` matrix up to the
+/// unsharded result and reports it as `run NAME` would (output, files, exit code).
+int cmd_merge(const Settings& s, const std::vector<std::string>& files);
 int cmd_replay(const Settings& s, const std::string& file);
 /// `format`: "text" (timeline), "dot", "json" (the trace as read, normalised) or "html" (one
 /// self-contained page; `hb` adds sw/hb edges).

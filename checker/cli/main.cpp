@@ -230,15 +230,32 @@ int main(int argc, char** argv) {
     run->add_option("--jobs,-j", jobs_text,
                     "Workers exploring each scenario (1..256); counts, verdict and first counterexample as with one")
         ->type_name("N");
+    std::string shard_text, shard_out;
+    auto* shard_opt = run->add_option("--shard", shard_text,
+                                      "Explore part I of N (1 <= I <= N <= 4096) of one scenario and write it as a shard file; "
+                                      "mmcheck merge adds the N files up to the unsharded result")
+                          ->type_name("I/N");
+    run->add_option("--shard-out", shard_out, "run --shard: the shard file to write (default: <out>/NAME.shard-I-of-N.json)")
+        ->type_name("FILE")
+        ->needs(shard_opt);
     run->callback([&] {
         action = [&] {
             const unsigned run_jobs = jobs_value();
+            std::optional<ShardSpec> shard;
+            if (!shard_text.empty() || run->count("--shard") > 0) {
+                shard = parse_shard_spec(shard_text);
+                if (!shard) throw InputError("--shard: \"" + escape_for_message(shard_text) + "\" is not I/N with 1 <= I <= N <= 4096 (e.g. --shard 2/4)");
+                if (run_jobs > 1) throw UsageError("--shard and --jobs exclude each other: a shard is explored by one worker");
+            }
             const auto resolve = [&](const RawOptions& raw, bool need_scenarios = true) {
                 Settings st = ::resolve(raw, need_scenarios);
                 st.jobs = run_jobs;
+                st.shard = shard;
+                st.shard_out = shard_out;
                 return st;
             };
             if (std::any_of(names.begin(), names.end(), is_model_file)) {
+                if (shard) throw UsageError("--shard applies to scenarios, not to `mmcheck run FILE.cpp`");
                 if (names.size() != 1) throw UsageError("run: one model file at a time, and not together with scenario names");
                 return cmd_run_model_file(resolve(o, false), names[0], file_variant, file_params);
             }
@@ -277,6 +294,14 @@ int main(int argc, char** argv) {
             return cmd_check(resolve(o), names, tag, check_opts);
         };
     });
+
+    CLI::App* merge = app.add_subcommand("merge", "Add up the shard files of `run NAME --shard I/N` (all N of them) and report as `run NAME` would");
+    std::vector<std::string> shard_files;
+    merge->add_option("files", shard_files, "The shard files, one per part, in any order")->required()->type_name("FILE...");
+    add_output_options(merge, o, false);
+    add_out_option(merge, o.out_dir);
+    add_model_source_option(merge, o);
+    merge->callback([&] { action = [&] { return cmd_merge(resolve(o), shard_files); }; });
 
     CLI::App* rep = app.add_subcommand("replay", "Re-execute the execution recorded in a trace and confirm its violation");
     rep->add_option("file", file, "A trace written by run or check (results/NAME.json)")->required()->type_name("FILE");

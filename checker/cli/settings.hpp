@@ -2,6 +2,7 @@
 /// \file The settings every command receives, after command line and environment are resolved.
 #pragma once
 
+#include "explore/partition.hpp"
 #include "model/memory_model.hpp"
 
 #include <cstdint>
@@ -34,6 +35,9 @@ struct Settings {
     std::string source_root;
     /// run --jobs: workers exploring each scenario (explore/partition.hpp); 1: one.
     unsigned jobs = 1;
+    /// run --shard I/N: explore part I of N of one scenario and write a shard file.
+    std::optional<ShardSpec> shard;
+    std::string shard_out;  ///< run --shard-out FILE; empty: <out>/<name>.shard-I-of-N.json
     std::string build_source_root;  ///< the tree this mmcheck was built from (its built-in models)  ///< stripped from source paths in traces
 };
 

@@ -7,6 +7,8 @@
 #include "programs.hpp"
 #include "random_program.hpp"
 
+#include "result_summary.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -17,21 +19,6 @@ using namespace mmcheck;
 using namespace mmcheck::testing;
 
 namespace {
-
-/// What must be equal between one worker and a merged partition, as text (so a failure shows it).
-std::string summary(const ExploreResult& r) {
-    std::ostringstream s;
-    s << verdict_name(r.verdict) << " complete " << r.stats.complete << " blocked " << r.stats.blocked << " events "
-      << r.stats.events << " revisits " << r.stats.revisits << " exhaustive " << r.exhaustive << " limit '"
-      << r.limit_hit << "' outcomes " << r.outcomes.size();
-    std::uint64_t n = 0;
-    for (const auto& [o, k] : r.outcomes) n += k * (o.size() + 1);
-    s << "/" << n << " violations " << r.violations.size();
-    for (const auto& v : r.violations)
-        s << " [" << violation_kind_name(v.kind) << " '" << v.message << "' at execution " << v.execution << " with "
-          << v.graph.num_threads() << " threads, " << v.decisions.size() << " decisions]";
-    return s.str();
-}
 
 std::map<std::string, int> graphs_of(const Program& p, ExploreOptions o, ShardSpec spec, std::uint64_t split,
                                      ExploreResult* out) {
@@ -62,7 +49,7 @@ TEST_CASE("Shards of a random program add up to one worker's counts, verdict and
                     INFO("seed " << seed << ", " << n << " shards, split at " << split << " items, stop at first "
                                  << stop_first << "\n"
                                  << spec.describe());
-                    REQUIRE(summary(merged) == summary(one));
+                    REQUIRE(result_summary(merged) == result_summary(one));
                     REQUIRE(merged.outcomes == one.outcomes);
                     for (std::size_t i = 0; i < one.violations.size(); ++i)
                         REQUIRE(canonical_text(merged.violations[i].graph) == canonical_text(one.violations[i].graph));
@@ -101,7 +88,7 @@ TEST_CASE("Two and three worker threads give one worker's result on the small be
                 ParallelInfo info;
                 const ExploreResult par = explore_parallel(program, o, n, &info);
                 INFO(bp.name << ", " << n << " workers, stop at first " << stop_first);
-                REQUIRE(summary(par) == summary(one));
+                REQUIRE(result_summary(par) == result_summary(one));
                 REQUIRE(par.outcomes == one.outcomes);
                 REQUIRE(info.worker_stats.size() == n);
             }

@@ -250,7 +250,9 @@ void ExplorerBase::classify_blocked(const Runtime& rt) {
                                  g.location(r.loc).name + "' (value " + std::to_string(r.value) + ") for ever";
     report_violation(lock ? ViolationKind::Deadlock : ViolationKind::Stuck, std::move(msg), culprit->thread, r.src,
                      nullptr);
-    result_.violations.back().event = *culprit->on;
+    // Only a violation this run reported: a duplicate (--all-violations) or another worker's
+    // run reports none, and an earlier violation's event must not be overwritten.
+    locate_last_violation(*culprit->on);
 }
 
 void ExplorerBase::note_flags(const Runtime& rt) {
@@ -423,6 +425,9 @@ ExploreResult ExplorerBase::run() {
             // A revisit belongs to the node it starts: another worker's skeleton node counts it.
             if (!shard_->recording()) result_.stats.revisits = revisits;
             if (more && shard_->past_stop()) {
+                // The node just popped lies past another worker's stop: its revisit is not
+                // counted either (one worker never made it; no segment cuts it off here).
+                result_.stats.revisits = revisits;
                 result_.exhaustive = false;  // the rest comes after another worker's stop
                 break;
             }
@@ -431,17 +436,7 @@ ExploreResult ExplorerBase::run() {
     if (stop_ && more) result_.exhaustive = false;
     if (!result_.limit_detail.empty()) result_.exhaustive = false;
     result_.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    bool real_violation = false;
-    for (const auto& v : result_.violations) real_violation = real_violation || v.kind != ViolationKind::Livelock;
-    if (real_violation) {
-        result_.verdict = Verdict::Violation;
-    } else if (!result_.exhaustive || !result_.violations.empty()) {
-        // A limit (or the event bound, reported as a livelock) cut exploration: inconclusive.
-        result_.verdict = Verdict::Bounded;
-        result_.exhaustive = false;
-    } else {
-        result_.verdict = Verdict::Safe;
-    }
+    settle_verdict(result_);
     return std::move(result_);
 }
 

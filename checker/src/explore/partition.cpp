@@ -164,16 +164,7 @@ ExploreResult merge_shards(std::vector<ShardResult> parts) {
             out.limit_detail = r.limit_detail;
         }
     }
-    bool real_violation = false;
-    for (const auto& v : out.violations) real_violation = real_violation || v.kind != ViolationKind::Livelock;
-    if (real_violation) {
-        out.verdict = Verdict::Violation;
-    } else if (!out.exhaustive || !out.violations.empty()) {
-        out.verdict = Verdict::Bounded;
-        out.exhaustive = false;
-    } else {
-        out.verdict = Verdict::Safe;
-    }
+    settle_verdict(out);
     return out;
 }
 

@@ -40,6 +40,20 @@ const char* verdict_name(Verdict v) {
     return "?";
 }
 
+void settle_verdict(ExploreResult& r) {
+    bool real_violation = false;
+    for (const auto& v : r.violations) real_violation = real_violation || v.kind != ViolationKind::Livelock;
+    if (real_violation) {
+        r.verdict = Verdict::Violation;
+    } else if (!r.exhaustive || !r.violations.empty()) {
+        // A limit (or the event bound, reported as a livelock) cut exploration: inconclusive.
+        r.verdict = Verdict::Bounded;
+        r.exhaustive = false;
+    } else {
+        r.verdict = Verdict::Safe;
+    }
+}
+
 std::vector<EventId> linear_order(const ExecutionGraph& g) {
     std::vector<EventId> order;
     for (std::size_t t = 0; t < g.num_threads(); ++t)

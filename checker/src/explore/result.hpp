@@ -75,4 +75,10 @@ struct ExploreResult {
     std::set<std::string> flags;
 };
 
+/// Sets `r.verdict` from its violations and `exhaustive` (the one rule, shared by the
+/// explorers and merge_shards): a violation other than a livelock is a Violation; otherwise a
+/// limit (exhaustive false) or a livelock (the event bound cut a run) makes it Bounded, and
+/// `exhaustive` false; else Safe.
+void settle_verdict(ExploreResult& r);
+
 }  // namespace mmcheck

@@ -27,12 +27,25 @@
 /// The value domain of a location (the values a speculative read may take) starts empty;
 /// after a round it gains the values written by justified writes (every po-earlier read
 /// resolved, to the initial write or a justified write, in a consistent partial graph), each
-/// with the threads that wrote it (a read speculates only on a value another thread wrote),
-/// and rounds repeat until it no longer grows. The first round thus explores the po ∪ rf-acyclic
-/// graphs the run order reaches without speculation; later rounds add the load-buffering
-/// ones. A later round counts only the leaves where some speculation took a value new in
-/// that round: the others are leaves of the previous round (the same decisions), so every
-/// graph is counted once without a set of visited graphs.
+/// with the threads that wrote it (and a write that fulfilled a speculation joins its value's
+/// writers), and rounds repeat until it no longer grows. The first round thus explores the
+/// po ∪ rf-acyclic graphs the run order reaches without speculation; later rounds add the
+/// load-buffering ones.
+///
+/// The run order bounds speculation (without spawns: threads run in order and a stopped
+/// thread never runs again): a read of thread t speculates only on a value some thread after
+/// t wrote, and once thread u runs, a pending speculation none of whose value's writers is u
+/// or later is dropped at once (before, it ran every later thread's choices out to a leaf
+/// that was dropped). Both trust the domain's writer sets as the offer of a value to a read
+/// already did; the random differential tests compare the result with the value-guessing
+/// reference, which has no such cut.
+///
+/// A later round counts only the leaves with something new in that round: a speculation on a
+/// value the previous round's domain did not offer, or a fulfilment by a writer after which
+/// the previous round's early drop would have cut the run. The others are leaves of the
+/// previous round (the same decisions), so every graph is counted once without a set of
+/// visited graphs; a later-round run with only such leaves below it is cut when the last
+/// thread (which never speculates) starts.
 /// Out-of-thin-air values (a value only a cycle justifies) are never guessed, as in the
 /// value-guessing reference (value_explorer.cpp), so both explore the same graphs.
 ///
@@ -116,11 +129,33 @@ private:
     Domain domain_;  ///< this round's
     Domain prev_;    ///< the previous round's (its leaves are not counted again)
     Domain found_;   ///< what justified writes wrote this round
-    static bool offers(const Domain& d, LocId loc, std::int64_t v, ThreadId t) {
+    /// Whether a read of thread t may speculate on value v at `loc` with domain d: some
+    /// writer of v in d can still run after t. Without spawns, threads run in order and a
+    /// stopped thread never runs again, so only a thread numbered above t can write later.
+    [[nodiscard]] bool offers(const Domain& d, LocId loc, std::int64_t v, ThreadId t) const {
+        return writer_from(d, loc, v, spawns_ ? 0 : static_cast<ThreadId>(t + 1), t);
+    }
+    /// Whether d has a writer of v at `loc` numbered `now` or above, other than `reader`.
+    static bool writer_from(const Domain& d, LocId loc, std::int64_t v, ThreadId now, ThreadId reader) {
         if (loc >= d.size()) return false;
         const auto it = d[loc].find(v);
-        return it != d[loc].end() && (it->second.size() > 1 || *it->second.begin() != t);
+        if (it == d[loc].end()) return false;
+        for (auto w = it->second.lower_bound(now); w != it->second.end(); ++w)
+            if (*w != reader) return true;
+        return false;
     }
+    /// Whether every pending speculation, if thread `last` fulfils it, was one the previous
+    /// round's early drop let through to `last` as well.
+    [[nodiscard]] bool old_leaves_only(ThreadId last) const {
+        for (const EventId r : speculative_) {
+            const Event& re = graph_.event(r);
+            if (!writer_from(prev_, re.loc, re.value, last, r.thread)) return false;
+        }
+        return true;
+    }
+    /// Whether pending speculation r can still be fulfilled once thread `now` runs: some writer
+    /// of its value (in this round's domain) is `now` or a later thread, other than r's own.
+    [[nodiscard]] bool fulfillable(EventId r, ThreadId now) const;
     bool used_new_ = false;                       ///< a speculation of this run took a fresh value
     std::vector<EventId> speculative_;            ///< reads of this run waiting for their write
     std::vector<Pending> pending_;                ///< violations of the run, not yet confirmed
@@ -158,6 +193,24 @@ AddStatus SpeculativeExplorer::add_event(ThreadId t, const EventRequest& req) {
             return AddStatus::Abort;
         }
     }
+    // A pending speculation whose value no writer of this round's domain can still write
+    // (every one is a thread before t, or the reader itself) is never fulfilled: drop the
+    // run now rather than after every later thread has run out its choices.
+    if (!spawns_) {
+        for (const EventId r : speculative_) {
+            if (fulfillable(r, t)) continue;
+            cut_ = true;
+            return inconsistent([] {});
+        }
+        if (rounds_ > 0 && !used_new_ && t + 1U == g.num_threads() && old_leaves_only(t)) {
+            // A later round counts only leaves with something new (accept_execution). The last
+            // thread never speculates, and its fulfilments are new only for a writer the
+            // previous round's domain lacked: every leaf below is a leaf of the previous
+            // round, whose values that round already found.
+            cut_ = true;
+            return AddStatus::Abort;
+        }
+    }
     Event e = make_event(g, t, req);
     switch (req.kind) {
         case EventKind::Read: return add_read(t, std::move(e));
@@ -168,6 +221,11 @@ AddStatus SpeculativeExplorer::add_event(ThreadId t, const EventRequest& req) {
             if (!consistent()) return inconsistent([] {});
             return AddStatus::Ok;
     }
+}
+
+bool SpeculativeExplorer::fulfillable(EventId r, ThreadId now) const {
+    const Event& re = graph_.event(r);
+    return writer_from(domain_, re.loc, re.value, now, r.thread);
 }
 
 int SpeculativeExplorer::coherence_floor(ThreadId t, LocId loc) const {
@@ -214,13 +272,12 @@ AddStatus SpeculativeExplorer::add_read(ThreadId t, Event e) {
     for (std::size_t i = co.size(); i-- > 0 && static_cast<int>(i) >= floor;) consider(co[i], g.write_value(co[i]));
     if (floor == -1) consider(EventId::init(loc), g.location(loc).initial);
     // A speculation needs a write added later by another thread. Threads run in order and
-    // (without spawn and join) a thread that stopped never runs again, so the last thread's
-    // reads cannot speculate. A model that spawns threads gets no such cut (see add_event).
-    if (spawns_ || t + 1U < g.num_threads()) {
-        for (const auto& [v, writers] : domain_[loc])
-            if (offers(domain_, loc, v, t)) consider(EventId::unresolved(), v);
-    } else if (!domain_[loc].empty()) {
-        cut_ = true;
+    // (without spawn and join) a thread that stopped never runs again, so a read speculates
+    // only on a value some later thread wrote (the last thread's reads never speculate). A
+    // model that spawns threads gets no such cut (see add_event).
+    for (const auto& [v, writers] : domain_[loc]) {
+        if (offers(domain_, loc, v, t)) consider(EventId::unresolved(), v);
+        else if (writers.size() > 1 || *writers.begin() != t) cut_ = true;  // by the run order
     }
     // A snapshot only before an event with a choice: a run changes a decision of that
     // event, never of an event that had one option, so only these are restored.
@@ -295,6 +352,11 @@ AddStatus SpeculativeExplorer::add_write(ThreadId t, Event e) {
         g.event(r).rf = id;
         if (!consistent()) return inconsistent([&] { g.event(r).rf = EventId::unresolved(); });
         speculative_.erase(speculative_.begin() + static_cast<std::ptrdiff_t>(k));
+        // The writer joins the value's writers (the run order cut and the early drop trust
+        // them). The previous round reached this leaf only if a writer of its domain could
+        // still run here (the early drop, see add_event): otherwise the leaf is new.
+        found_[loc][value].insert(t);
+        if (!spawns_ && !writer_from(prev_, loc, value, t, r.thread)) used_new_ = true;
     }
     return AddStatus::Ok;
 }
