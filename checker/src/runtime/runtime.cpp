@@ -17,12 +17,19 @@
 
 // AddressSanitizer must be told about every switch between the scheduler's stack and a fiber's
 // (compiler-rt's common_interface_defs.h, "fiber annotation" API): otherwise it takes a switch
-// for a stack overflow or reports the other stack's frames as out of bounds. Debian's
-// Boost.Context is the fcontext implementation, which does not annotate its own switches.
+// for a stack overflow or reports the other stack's frames as out of bounds. The fibers are
+// raw fcontexts, which annotate nothing. GCC says ASan is on with __SANITIZE_ADDRESS__, clang
+// (the fuzz preset) only through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define MMCHECK_ASAN_FIBERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MMCHECK_ASAN_FIBERS 1
+#endif
+#endif
+#if defined(MMCHECK_ASAN_FIBERS)
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
-#define MMCHECK_ASAN_FIBERS 1
 #endif
 
 namespace mmcheck {
@@ -478,6 +485,11 @@ const Event& Runtime::next_event(EventRequest& req) {
     heartbeat_.fetch_add(1, std::memory_order_relaxed);
     check_stack();
     ThreadState& th = threads_[t];
+    // From here on the thread can stop (a replay that ends the run, a deferral, an abort):
+    // what the request owns moves into the thread's state, which is freed whether or not the
+    // thread's frames ever unwind (ThreadState::op_deps).
+    th.op_deps = std::move(req.deps);
+    th.op_spawn_name = std::move(req.spawn_name);
     auto& g = driver_.graph();
     if (th.next < g.thread_size(t)) {
         const Event& e = g.thread_events(t)[th.next];
@@ -517,7 +529,13 @@ const Event& Runtime::next_event(EventRequest& req) {
     }
     if (!threads_[t].label_text.empty()) req.label = driver_.intern(threads_[t].label_text);
     threads_[t].label_text.clear();
-    switch (driver_.add_event(t, req)) {
+    // The driver copies what it keeps; an exception from add_event unwinds these normally.
+    req.deps = std::move(threads_[t].op_deps);
+    req.spawn_name = std::move(threads_[t].op_spawn_name);
+    const AddStatus added = driver_.add_event(t, req);
+    threads_[t].op_deps = std::move(req.deps);
+    threads_[t].op_spawn_name = std::move(req.spawn_name);
+    switch (added) {
         case AddStatus::Ok: break;
         case AddStatus::Violation: note_race(); break;
         case AddStatus::Abort:
@@ -575,7 +593,7 @@ void Runtime::store(LocId loc, std::int64_t value, std::memory_order order, Sour
 
 UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order success,
                              std::memory_order failure, const char* op_name, SourceRef src,
-                             bool may_fail_spuriously) {
+                             bool may_fail_spuriously, bool wraps_result) {
     if (tearing_down_) return UpdateResult{0, false};
     if (in_final_) throw std::logic_error("read-modify-writes are not allowed in final()");
     note_access();
@@ -584,13 +602,26 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
         success = std::memory_order_relaxed;
         failure = std::memory_order_relaxed;
     }
+    const UpdateFn* f = &fn;
+    const ValueType type = driver_.graph().location(loc).type;
+    if (wraps_result && type.bits < 64 && !running_.empty()) {
+        // atomic<T>::update: the result wrapped to the location's width. The wrapper owns a
+        // copy of fn, so it lives in the thread's state, not in this frame (op_deps).
+        UpdateFn& wrapped = threads_[self()].op_update;
+        wrapped = [fn, type](std::int64_t old) -> std::optional<std::int64_t> {
+            auto r = fn(old);
+            if (r) return type.normalize(*r);
+            return r;
+        };
+        f = &wrapped;
+    }
     EventRequest req;
     req.kind = EventKind::Read;
     req.loc = loc;
     req.mode = read_part(success);
     req.fail_mode = mode_from(failure);
     req.write_mode = write_part(success);
-    req.update = &fn;
+    req.update = f;
     req.weak = may_fail_spuriously;
     req.flags = kUpdate | (may_fail_spuriously ? kWeak : 0);
     req.op = op_name;
@@ -614,13 +645,13 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     w.kind = EventKind::Write;
     w.loc = loc;
     w.mode = write_part(success);
-    auto nv = fn(old);
+    auto nv = (*f)(old);
     w.value = nv ? *nv : old;
     w.flags = kRmwWrite;
     w.op = req.op;
     w.src = src;
     w.lk = req.lk;  // one annotation for both events of the RMW
-    w.deps = req.deps;
+    w.deps = threads_[self()].op_deps;
     next_event(w);
     return UpdateResult{old, true};
 }
@@ -753,7 +784,7 @@ void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src, const Event
     w.op = op;
     w.src = src;
     w.lk = read.lk;
-    w.deps = read.deps;
+    w.deps = threads_[self()].op_deps;  // the lock's read left them there (next_event)
     next_event(w);
     threads_[self()].held.push_back(mutex);
 }
@@ -904,6 +935,10 @@ void Runtime::label(std::string_view text) {
 
 ThreadId Runtime::spawn(std::string name, std::function<void()> body, SourceRef src) {
     if (tearing_down_ || in_final_) throw std::logic_error("spawn() only inside a model thread");
+    // The body waits in the parent's state, not in this frame, while the spawn event is
+    // added: the parent can stop there (ThreadState::op_deps).
+    const ThreadId parent = self();
+    threads_[parent].op_spawn_body = std::move(body);
     EventRequest req;
     req.kind = EventKind::Spawn;
     req.spawn_name = std::move(name);
@@ -913,7 +948,7 @@ ThreadId Runtime::spawn(std::string name, std::function<void()> body, SourceRef 
     if (threads_.size() <= child) threads_.resize(child + 1);
     ThreadState& st = threads_[child];
     st = ThreadState{};
-    st.body = std::move(body);
+    st.body = std::move(threads_[parent].op_spawn_body);
     st.status = ThreadStatus::Ready;
     return child;
 }

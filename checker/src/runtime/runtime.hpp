@@ -85,7 +85,7 @@ public:
     void store(LocId loc, std::int64_t value, std::memory_order order, SourceRef src) override;
     UpdateResult update(LocId loc, const UpdateFn& fn, std::memory_order success,
                         std::memory_order failure, const char* op_name, SourceRef src,
-                        bool may_fail_spuriously) override;
+                        bool may_fail_spuriously, bool wraps_result) override;
     void fence(std::memory_order order, SourceRef src) override;
     std::int64_t await(LocId loc, std::memory_order order, const WaitPredicate& pred, SourceRef src) override;
     void lock(LocId mutex, SourceRef src) override;
@@ -141,6 +141,16 @@ private:
         LkmmTag pending_tag = LkmmTag::Derived;
         std::shared_ptr<const Dependencies> pending_deps;
         std::optional<std::uint32_t> last_read;
+        /// What the thread's current operation owns on the heap: its LKMM dependencies, the
+        /// name and body of the thread it spawns, the wrapper of an atomic<T>::update function.
+        /// Kept here, not in the runtime's frames on the fiber, from the start of next_event
+        /// (the first point where the thread can stop) to the next operation: a thread that
+        /// stops inside an operation is abandoned without unwinding (reset_threads), and this
+        /// state is then freed with the rest of the ThreadState.
+        std::shared_ptr<const Dependencies> op_deps;
+        std::string op_spawn_name;
+        std::function<void()> op_spawn_body;
+        UpdateFn op_update;
         /// Mutexes this thread holds (lock misuse: unlock of one it does not hold, a second
         /// lock of one it holds). A function of the thread's own events, so replay agrees.
         std::vector<LocId> held;
