@@ -66,6 +66,9 @@ public:
         u_entry_ = cpu_u_.add_entry(pte_[0], cached, baseline_ ? &pmd_ : nullptr);
     }
 
+    /// collapse_migration() keeps the saved PTEs in a std::vector local and can stop (a
+    /// failed check, a lock that blocks): unwind it, so no execution leaks the vector.
+    [[nodiscard]] bool unwinds_stopped_threads() const override { return true; }
     void threads() override {
         thread("K khugepaged (CPU0)", [this] { baseline_ ? collapse_baseline() : collapse_migration(); });
         if (param("user") != 0) thread("U user (CPU1)", [this] { user(); });

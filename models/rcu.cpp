@@ -28,6 +28,9 @@ using namespace mmcheck::kernel;
 
 class RcuFree final : public Model {
 public:
+    /// reader() keeps a dep_t (a std::vector) across READ_ONCE, check and rcu_read_unlock, any
+    /// of which can stop the thread: unwind it, so no execution leaks the vector.
+    [[nodiscard]] bool unwinds_stopped_threads() const override { return true; }
     void threads() override {
         thread("U updater (CPU0)", [this] { updater(); });
         for (int i = 1; i <= param("readers"); ++i)

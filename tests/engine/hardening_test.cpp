@@ -409,3 +409,159 @@ TEST_CASE("Recursion that exhausts a model thread's stack is a stack-size limit 
     const ExploreResult big = explore(p, o);
     CHECK(big.limit_detail.find("of 1024 KiB") != std::string::npos);
 }
+
+namespace {
+
+/// Counts live instances of a local of the thread bodies (a stand-in for a local that owns
+/// memory): T1 blocks in every execution where T0 holds the mutex for ever, and a spin
+/// barrier's threads block in executions that wait on a stale value.
+struct Tracked {
+    static inline int live = 0;
+    static inline int made = 0;
+    Tracked() { ++live, ++made; }
+    ~Tracked() { --live; }
+    Tracked(const Tracked&) = delete;
+    Tracked& operator=(const Tracked&) = delete;
+};
+
+struct StopsThreads : Model {
+    static inline bool unwind = false;
+    mutex m{"m"};
+    atomic<int> cnt{"cnt", 0};
+    [[nodiscard]] bool unwinds_stopped_threads() const override { return unwind; }
+    void threads() override {
+        thread("T0", [this] {
+            const Tracked t;
+            m.lock();  // never unlocked: T1 then waits for ever when T0 goes first
+            cnt.fetch_add(1, acq_rel);
+        });
+        thread("T1", [this] {
+            const Tracked t;
+            m.lock();
+            m.unlock();
+            cnt.fetch_add(1, acq_rel);
+            (void)cnt.await([](int v) { return v == 3; }, acquire);  // never: a stuck wait
+        });
+    }
+};
+
+ExploreResult explore_stopping(bool unwind) {
+    StopsThreads::unwind = unwind;
+    Tracked::live = Tracked::made = 0;
+    Program p;
+    p.variant = "default";
+    p.make = [] { return std::unique_ptr<Model>(new StopsThreads()); };
+    return explore(p, all());
+}
+
+}  // namespace
+
+TEST_CASE("A stopped thread's locals are destroyed only when the model asks for unwinding", "[core][hardening]") {
+    // Both ways the exploration is the same; by default a blocked thread's stack is reused
+    // without running the destructors of its locals (docs/mmcheck.md, "Threads that stop").
+    const ExploreResult unwound = explore_stopping(true);
+    CHECK(Tracked::made > 0);
+    CHECK(Tracked::live == 0);
+    const ExploreResult abandoned = explore_stopping(false);
+    CHECK(Tracked::made > 0);
+    CHECK(Tracked::live > 0);
+    CHECK(unwound.stats.complete == abandoned.stats.complete);
+    CHECK(unwound.stats.blocked == abandoned.stats.blocked);
+    CHECK(unwound.stats.blocked > 0);
+    CHECK(unwound.violations.size() == abandoned.violations.size());
+}
+
+namespace {
+
+/// atomic<T>::update on a narrow location: the runtime (not the model API's frame) wraps the
+/// result to the location's width, for the run that adds the update and for the explorer that
+/// re-evaluates it when T1's store revisits its read.
+struct NarrowUpdate : Model {
+    atomic<std::uint8_t> x{"x", 250};
+    void threads() override {
+        thread("T0", [this] {
+            (void)x.update([](std::int64_t v) { return std::optional<std::int64_t>(v + 10); }, relaxed, relaxed);
+        });
+        thread("T1", [this] { x.store(255, relaxed); });
+    }
+    void final() override { observe("x", x.load(relaxed)); }
+};
+
+std::set<std::int64_t> final_x(const ExploreResult& r) {
+    std::set<std::int64_t> out;
+    for (const auto& [o, count] : r.outcomes) {
+        (void)count;
+        for (const auto& [name, value] : o)
+            if (name == "x") out.insert(value);
+    }
+    return out;
+}
+
+/// Threads that stop inside operations whose requests own heap memory: T1 blocks in a lock
+/// that carries LKMM dependencies; T2 spawns a thread with a long name and a body whose
+/// captures do not fit std::function's inline buffer, and runs narrow updates; either may be
+/// cut anywhere by the brute-force explorer. None of that may leak when the threads are
+/// abandoned: LeakSanitizer checks it under the asan preset.
+struct StopsInOwningOps : Model {
+    static inline bool unwind = false;
+    mutex m{"m"};
+    atomic<int> x{"x", 0};
+    atomic<std::uint16_t> y{"y", 65530};
+    [[nodiscard]] bool unwinds_stopped_threads() const override { return unwind; }
+    void threads() override {
+        thread("T0", [this] { m.lock(); });  // never unlocked
+        thread("T1", [this] {
+            (void)x.load(relaxed);
+            const auto r = detail::current_context().last_read();
+            detail::current_context().annotate(LkmmAnnotation{LkmmTag::Derived, Dependencies{{*r}, {}, {}}});
+            m.lock();
+            m.unlock();
+        });
+        thread("T2", [this] {
+            const std::int64_t a = 1, b = 2, c = 3;
+            const ThreadHandle h = spawn("a child thread whose name is longer than fifteen", [this, a, b, c] {
+                x.store(static_cast<int>(a + b + c), relaxed);
+            });
+            (void)y.update([](std::int64_t v) { return std::optional<std::int64_t>(v + 7); }, relaxed, relaxed);
+            join(h);
+        });
+    }
+};
+
+Program owning_ops_program() {
+    Program p;
+    p.variant = "default";
+    p.make = [] { return std::unique_ptr<Model>(new StopsInOwningOps()); };
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("atomic<T>::update wraps its result to the location's width, also when a revisit re-evaluates it",
+          "[core][hardening]") {
+    Program p;
+    p.variant = "default";
+    p.make = [] { return std::unique_ptr<Model>(new NarrowUpdate()); };
+    // T0 first: 250 + 10 wraps to 4, then T1 writes 255. T1 first: 255 + 10 wraps to 9.
+    const ExploreResult fast = explore(p, all());
+    const ExploreResult brute = explore_brute_force(p, all());
+    CHECK(final_x(fast) == std::set<std::int64_t>{9, 255});
+    CHECK(final_x(brute) == std::set<std::int64_t>{9, 255});
+}
+
+TEST_CASE("Threads stopped inside a lock with dependencies, a spawn or a narrow update explore the same abandoned or unwound",
+          "[core][hardening]") {
+    for (const bool brute : {false, true}) {
+        INFO((brute ? "brute force" : "optimal"));
+        StopsInOwningOps::unwind = true;
+        const ExploreResult unwound = brute ? explore_brute_force(owning_ops_program(), all())
+                                            : explore(owning_ops_program(), all());
+        StopsInOwningOps::unwind = false;
+        const ExploreResult abandoned = brute ? explore_brute_force(owning_ops_program(), all())
+                                              : explore(owning_ops_program(), all());
+        CHECK(unwound.stats.complete == abandoned.stats.complete);
+        CHECK(unwound.stats.blocked == abandoned.stats.blocked);
+        CHECK(abandoned.stats.blocked > 0);
+        CHECK(unwound.outcomes == abandoned.outcomes);
+    }
+}

@@ -146,10 +146,12 @@ public:
     /// Returns the old value. `success`/`failure` orders as for compare_exchange; `op_name`
     /// (a string literal such as "fetch_add") is shown in traces. With `may_fail_spuriously`
     /// (compare_exchange_weak) an attempt whose update would write may also fail, as a
-    /// separate explored choice.
+    /// separate explored choice. With `wraps_result` the value `fn` returns is wrapped to the
+    /// location's width (atomic<T>::update); the context keeps that wrapper in storage of its
+    /// own, not on the calling thread's stack (docs/mmcheck.md, "Threads that stop").
     virtual UpdateResult update(LocId loc, const UpdateFn& fn, std::memory_order success,
                                 std::memory_order failure, const char* op_name, SourceRef src,
-                                bool may_fail_spuriously = false) = 0;
+                                bool may_fail_spuriously = false, bool wraps_result = false) = 0;
     virtual void fence(std::memory_order order, SourceRef src) = 0;
     /// A read that only lets the thread go on when `pred` holds of the value read (GenMC's
     /// spin-assume): a value that fails it blocks the thread in this execution.

@@ -382,11 +382,13 @@ bool atomic_add_unless(const atomic<T>& v, std::type_identity_t<T> a, std::type_
     // include/linux/atomic/atomic-instrumented.h is "return raw_atomic_fetch_add_unless(v, a,
     // u) != u" for the same reason: the result is a function of the old value).
     impl::lk(LkmmTag::Mb);  // failing (old == u) it is a FailedRMW under LKMM: unordered
+    // Two words of capture fit std::function's inline buffer, so nothing on this frame owns
+    // heap memory while the thread may stop inside the update; atomic<T>::update wraps the
+    // sum to the location's width.
     const T old = v.update(
-        [t, ra, unless](std::int64_t o) -> std::optional<std::int64_t> {
+        [ra, unless](std::int64_t o) -> std::optional<std::int64_t> {
             if (o == unless) return std::nullopt;
-            return t.normalize(static_cast<std::int64_t>(static_cast<std::uint64_t>(o) +
-                                                         static_cast<std::uint64_t>(ra)));
+            return static_cast<std::int64_t>(static_cast<std::uint64_t>(o) + static_cast<std::uint64_t>(ra));
         },
         relaxed, relaxed, "atomic_add_unless", l);
     const bool added = t.normalize(static_cast<std::int64_t>(old)) != unless;

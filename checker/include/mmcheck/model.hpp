@@ -127,8 +127,11 @@ public:
     T update(const UpdateFn& fn, std::memory_order success, std::memory_order failure,
              const char* op_name = "update",
              std::source_location l = std::source_location::current()) const {
+        // The context wraps fn's result to this location's width: a wrapper built here
+        // would own a copy of fn on the thread's stack, leaked when the thread stops inside
+        // the update (a stopped thread is abandoned, not unwound).
         return detail::from_raw<T>(detail::current_context().update(
-            id_, wrap(fn), success, failure, op_name, SourceRef::from(l)).old);
+            id_, fn, success, failure, op_name, SourceRef::from(l), false, true).old);
     }
     /// Waits until `pred(value)` holds; returns that value. Exploration stays finite: a read of
     /// a value failing `pred` blocks this execution (or is reported as stuck if it can never
@@ -145,13 +148,6 @@ public:
     [[nodiscard]] ValueType type() const { return type_; }
 
 private:
-    UpdateFn wrap(const UpdateFn& fn) const {
-        return [fn, t = type_](std::int64_t old) -> std::optional<std::int64_t> {
-            auto r = fn(old);
-            if (r) return t.normalize(*r);
-            return r;
-        };
-    }
     T rmw(UpdateFn fn, std::memory_order mo, const char* name, const std::source_location& l) const {
         return detail::from_raw<T>(detail::current_context().update(
             id_, fn, mo, default_failure_order(mo), name, SourceRef::from(l)).old);
@@ -310,6 +306,15 @@ public:
     /// Runs after every thread finished (not in blocked executions). Loads here read the
     /// final value of a location and add no event.
     virtual void final() {}
+    /// Whether a thread that stops before the end of its body (blocked in await, lock, join or
+    /// assume(false), stopped at a violation, or cut at any operation when the explorer ends
+    /// the run) is unwound so that the destructors of its locals run. By default it is not:
+    /// its stack is reused by the next execution (unwinding costs more than most executions).
+    /// A model whose thread code keeps a local that owns heap memory (std::vector, a long
+    /// std::string, std::function with big captures, kernel::dep_t) across any operation
+    /// returns true, or it leaks it once per stopped thread (LeakSanitizer reports it). The
+    /// checker's own frames (runtime, kernel.hpp, litmus) own nothing then; members are freed.
+    [[nodiscard]] virtual bool unwinds_stopped_threads() const { return false; }
 
 protected:
     /// Declares a thread; `name` is shown in traces ("GUP on CPU0").

@@ -36,7 +36,9 @@ std::int64_t apply(RmwFn fn, std::int64_t old, std::int64_t operand) {
 
 /// The reads (po indices, ExecutionContext::last_read) a value was computed from: what
 /// herd7 derives from register data flow to build addr, data and ctrl (linux-kernel.bell).
-using DepSet = std::vector<std::uint32_t>;
+/// Allocated from the model's arena (LitmusModel::arena_): a stopped thread's frames are
+/// abandoned, not unwound, so their sets must not own memory of their own.
+using DepSet = std::pmr::vector<std::uint32_t>;
 
 void merge(DepSet& into, const DepSet& from) {
     for (std::uint32_t i : from)
@@ -56,7 +58,8 @@ void merge(DepSet& into, const DepSet& from) {
 class Interpreter {
 public:
     Interpreter(LitmusModel& m, std::uint32_t thread)
-        : m_(m), t_(*m.test_), thread_(thread), regs_(m.registers_[thread]), reg_deps_(regs_.size()) {}
+        : m_(m), t_(*m.test_), thread_(thread), regs_(m.registers_[thread]),
+          reg_deps_(regs_.size(), &m.arena_), ctrl_(&m.arena_) {}
 
     void run(const Block& b) {
         for (const Stmt& s : b) exec(s);
@@ -69,48 +72,51 @@ private:
     }
 
     ExecutionContext& ctx() const { return detail::current_context(); }
+    /// An empty dependency set in the model's arena.
+    DepSet deps() const { return DepSet(&m_.arena_); }
 
     /// Announces the next operation's LKMM tag and dependencies (ignored under RC11).
     void annotate(LkmmTag tag, const DepSet& addr = {}, const DepSet& data = {}) const {
         LkmmAnnotation a;
         a.tag = tag;
-        a.deps.addr = addr;
-        a.deps.data = data;
-        a.deps.ctrl = ctrl_;
+        a.deps.addr.assign(addr.begin(), addr.end());
+        a.deps.data.assign(data.begin(), data.end());
+        a.deps.ctrl.assign(ctrl_.begin(), ctrl_.end());
         ctx().annotate(a);
     }
     /// The read the last operation made, as a dependency set.
     DepSet read_dep() const {
-        if (auto r = ctx().last_read()) return DepSet{*r};
-        return {};
+        DepSet d = deps();
+        if (auto r = ctx().last_read()) d.push_back(*r);
+        return d;
     }
 
     void exec(const Stmt& s) {
         switch (s.kind) {
             case Stmt::Kind::Assign: {
-                DepSet d;
+                DepSet d = deps();
                 regs_[s.reg] = eval(*s.value, d);
                 reg_deps_[s.reg] = std::move(d);
                 return;
             }
             case Stmt::Kind::Store: {
-                DepSet addr, data;
+                DepSet addr = deps(), data = deps();
                 const std::uint32_t loc = address(*s.address, addr);
                 const std::int64_t v = eval(*s.value, data);
                 plain_store(loc, v, s.pos, s.label, addr, data);
                 return;
             }
             case Stmt::Kind::Eval: {
-                DepSet d;
+                DepSet d = deps();
                 (void)eval(*s.value, d);
                 return;
             }
             case Stmt::Kind::If: {
                 // herd7's ctrl reaches the events of the branch taken, not those after the
                 // if (the corpus's C-JO-OOTA-3 and C-non-race1 are Sometimes because of it).
-                DepSet d;
+                DepSet d = deps();
                 const bool taken = eval(*s.value, d) != 0;
-                const DepSet outer = ctrl_;
+                const DepSet outer(ctrl_, &m_.arena_);
                 merge(ctrl_, d);
                 if (taken) run(s.then_body); else run(s.else_body);
                 ctrl_ = outer;
@@ -185,10 +191,13 @@ private:
             case Expr::Kind::Register: merge(d, reg_deps_[e.index]); return regs_[e.index];
             case Expr::Kind::Address: return kAddressBase + e.index;
             case Expr::Kind::Deref: {
-                DepSet addr;
+                DepSet addr = deps();
                 const std::uint32_t loc = address(*e.args[0], addr);
-                const std::int64_t v = plain_load(loc, e.pos, "P" + std::to_string(t_.threads[thread_].id) + " line " +
-                                                                  std::to_string(e.pos.line) + ": plain load", addr);
+                // Labelled before the load: a temporary label string alive across it would
+                // leak if the thread stopped there.
+                label("P" + std::to_string(t_.threads[thread_].id) + " line " + std::to_string(e.pos.line) +
+                      ": plain load");
+                const std::int64_t v = plain_load(loc, e.pos, std::string(), addr);
                 merge(d, read_dep());
                 return v;
             }
@@ -249,6 +258,14 @@ private:
 
     SourceRef src(const Expr& e) const { return SourceRef{t_.file.c_str(), e.pos.line}; }
 
+    /// This thread's Dependencies for an LKMM fence, cleared: kept in the model, not in the
+    /// frame that calls lkmm_fence (see LitmusModel::arena_).
+    Dependencies& op_deps() {
+        Dependencies& d = m_.op_deps_[thread_];
+        d.addr.clear(), d.data.clear(), d.ctrl.clear();
+        return d;
+    }
+
     std::int64_t call(const Expr& e, DepSet& d) {
         const Primitive& p = *e.prim;
         switch (p.op) {
@@ -259,25 +276,25 @@ private:
                 mmcheck::fence(e.order);
                 return 0;
             case PrimOp::LkmmFence: {
-                Dependencies deps;
-                deps.ctrl = ctrl_;
+                Dependencies& deps = op_deps();
+                deps.ctrl.assign(ctrl_.begin(), ctrl_.end());
                 label(e.label);
                 ctx().lkmm_fence(p.lkmm, std::nullopt, deps, src(e));
                 return 0;
             }
             case PrimOp::SyncSrcu: {
-                DepSet addr;
+                DepSet addr = deps();
                 const std::uint32_t loc = address(*e.loc, addr);
-                Dependencies deps;
-                deps.addr = addr;
-                deps.ctrl = ctrl_;
+                Dependencies& deps = op_deps();
+                deps.addr.assign(addr.begin(), addr.end());
+                deps.ctrl.assign(ctrl_.begin(), ctrl_.end());
                 label(e.label);
                 ctx().lkmm_fence(p.lkmm, atomic_at(loc, e).id(), deps, src(e));
                 return 0;
             }
             case PrimOp::Load:
             case PrimOp::SrcuLock: {
-                DepSet addr;
+                DepSet addr = deps();
                 const auto& a = atomic_at(address(*e.loc, addr), e);
                 label(e.label);
                 annotate(p.lkmm, addr);
@@ -288,7 +305,7 @@ private:
             case PrimOp::Store:
             case PrimOp::SrcuUnlock:
             case PrimOp::StoreMb: {
-                DepSet addr, data;
+                DepSet addr = deps(), data = deps();
                 const auto& a = atomic_at(address(*e.loc, addr), e);
                 const std::int64_t v = arg(e, p.value_arg, data);
                 label(e.label);
@@ -306,7 +323,7 @@ private:
             case PrimOp::AddUnless: return conditional(e, d);
             case PrimOp::C11Cas: return c11_cas(e, d);
             case PrimOp::SpinLock: {
-                DepSet addr;
+                DepSet addr = deps();
                 const auto& l = lock_at(address(*e.loc, addr), e);
                 label(e.label);
                 annotate(LkmmTag::Derived, addr);
@@ -314,7 +331,7 @@ private:
                 return 0;
             }
             case PrimOp::SpinUnlock: {
-                DepSet addr;
+                DepSet addr = deps();
                 const auto& l = lock_at(address(*e.loc, addr), e);
                 label(e.label);
                 annotate(LkmmTag::Derived, addr);
@@ -322,7 +339,7 @@ private:
                 return 0;
             }
             case PrimOp::SpinTrylock: {
-                DepSet addr;
+                DepSet addr = deps();
                 const auto& l = lock_at(address(*e.loc, addr), e);
                 label(e.label);
                 annotate(LkmmTag::Derived, addr);
@@ -331,7 +348,7 @@ private:
                 return got ? 1 : 0;
             }
             case PrimOp::SpinIsLocked: {
-                DepSet addr;
+                DepSet addr = deps();
                 const auto& l = lock_at(address(*e.loc, addr), e);
                 label(e.label);
                 annotate(LkmmTag::Derived, addr);
@@ -354,7 +371,7 @@ private:
 
     std::int64_t rmw(const Expr& e, DepSet& d) {
         const Primitive& p = *e.prim;
-        DepSet addr, data;
+        DepSet addr = deps(), data = deps();
         const auto& a = atomic_at(address(*e.loc, addr), e);
         const std::int64_t operand = p.value_arg >= 0 ? arg(e, p.value_arg, data) : p.constant;
         const RmwFn fn = p.fn;
@@ -386,7 +403,7 @@ private:
     // there, and noted in the README.
     std::int64_t conditional(const Expr& e, DepSet& d) {
         const Primitive& p = *e.prim;
-        DepSet addr, data;
+        DepSet addr = deps(), data = deps();
         const auto& a = atomic_at(address(*e.loc, addr), e);
         const bool full = p.order_from == OrderFrom::FullyOrdered;
         const MO success = full ? MO::relaxed : e.order;
@@ -405,7 +422,10 @@ private:
         if (full) full_fence();
         label(e.label);
         annotate(p.lkmm, addr, data);
-        const std::int64_t old = a.update(fn, success, MO::relaxed, p.name.data());
+        // The std::function (too big for its inline buffer) lives in the model, not here.
+        UpdateFn& f = m_.op_fn_[thread_];
+        f = fn;
+        const std::int64_t old = a.update(f, success, MO::relaxed, p.name.data());
         const DepSet read = read_dep();
         const bool wrote = fn(old).has_value();
         if (full && wrote) full_fence();
@@ -419,7 +439,7 @@ private:
     // accesses are the thread's own bookkeeping, so on an atomic location they are relaxed.
     std::int64_t c11_cas(const Expr& e, DepSet& d) {
         const Primitive& p = *e.prim;
-        DepSet addr, data;
+        DepSet addr = deps(), data = deps();
         const auto& a = atomic_at(address(*e.loc, addr), e);
         const std::uint32_t exp_loc = address(*e.args[static_cast<std::size_t>(p.expected_arg)], addr);
         const std::int64_t desired = arg(e, p.value2_arg, data);
@@ -441,7 +461,7 @@ private:
     const LitmusTest& t_;
     std::uint32_t thread_;
     std::vector<std::int64_t>& regs_;
-    std::vector<DepSet> reg_deps_;  ///< per register: the reads its value depends on
+    std::pmr::vector<DepSet> reg_deps_;  ///< per register: the reads its value depends on
     DepSet ctrl_;                   ///< the reads the events of the current branch are ctrl dependent on
 };
 
@@ -456,6 +476,8 @@ LitmusModel::LitmusModel(std::shared_ptr<const LitmusTest> test) : test_(std::mo
         }
     }
     registers_.resize(test_->threads.size());
+    op_deps_.resize(test_->threads.size());
+    op_fn_.resize(test_->threads.size());
     for (std::size_t t = 0; t < test_->threads.size(); ++t)
         for (const Register& r : test_->threads[t].registers) registers_[t].push_back(r.initial);
 }

@@ -9,6 +9,7 @@
 #include <mmcheck/model.hpp>
 
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <vector>
 
@@ -35,6 +36,15 @@ private:
     std::shared_ptr<const LitmusTest> test_;
     std::vector<Slot> slots_;
     std::vector<std::vector<std::int64_t>> registers_;  ///< per thread, by register slot
+    /// Everything the interpreter's frames allocate (dependency sets) comes from this arena,
+    /// and what an operation must keep alive while it runs (a fence's Dependencies, a
+    /// conditional RMW's function) lives in the per-thread slots below: a thread that stops
+    /// (blocks on a spinlock, is cut at the end of a run) is abandoned without unwinding
+    /// (docs/mmcheck.md, "Threads that stop"), and all of it is freed with this model
+    /// instance after every execution instead of leaking from the abandoned frames.
+    std::pmr::monotonic_buffer_resource arena_;
+    std::vector<Dependencies> op_deps_;  ///< per thread
+    std::vector<UpdateFn> op_fn_;        ///< per thread
 };
 
 }  // namespace mmcheck::litmus

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -16,11 +17,19 @@
 
 // AddressSanitizer must be told about every switch between the scheduler's stack and a fiber's
 // (compiler-rt's common_interface_defs.h, "fiber annotation" API): otherwise it takes a switch
-// for a stack overflow or reports the other stack's frames as out of bounds. Debian's
-// Boost.Context is the fcontext implementation, which does not annotate its own switches.
+// for a stack overflow or reports the other stack's frames as out of bounds. The fibers are
+// raw fcontexts, which annotate nothing. GCC says ASan is on with __SANITIZE_ADDRESS__, clang
+// (the fuzz preset) only through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
 #define MMCHECK_ASAN_FIBERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MMCHECK_ASAN_FIBERS 1
+#endif
+#endif
+#if defined(MMCHECK_ASAN_FIBERS)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
 #endif
 
 namespace mmcheck {
@@ -70,10 +79,15 @@ void start_switch(void** fake_stack, const void* bottom, std::size_t size) {
 void finish_switch(void* fake_stack, const void** bottom, std::size_t* size) {
     __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
 }
+/// A reused stack may still hold the redzones of an abandoned fiber's frames.
+void fresh_stack(const void* bottom, std::size_t size) { __asan_unpoison_memory_region(bottom, size); }
 #else
 void start_switch(void**, const void*, std::size_t) {}
 void finish_switch(void*, const void**, std::size_t*) {}
+void fresh_stack(const void*, std::size_t) {}
 #endif
+
+namespace fctx = boost::context::detail;
 
 /// Appends `s` to buf[*at..n) (async-signal-safe formatting for the SIGSEGV message).
 void append(char* buf, std::size_t n, std::size_t* at, const char* s) {
@@ -186,18 +200,6 @@ private:
     std::vector<boost::context::stack_context> free_;
 };
 
-namespace {
-struct PooledStack {
-    StackPool* pool;
-    boost::context::stack_context* record;  // where the fiber's stack is noted (ASan, guard page)
-    boost::context::stack_context allocate() {
-        *record = pool->take();
-        return *record;
-    }
-    void deallocate(boost::context::stack_context& s) { pool->give(s); }
-};
-}  // namespace
-
 Runtime::Runtime(const Program& program, Driver& driver, std::uint32_t max_events_per_thread,
                  std::size_t stack_size)
     : program_(program), driver_(driver), max_events_per_thread_(max_events_per_thread),
@@ -208,6 +210,8 @@ Runtime::Runtime(const Program& program, Driver& driver, std::uint32_t max_event
 }
 
 Runtime::~Runtime() {
+    for (auto& th : threads_)
+        if (th.stack.sp != nullptr) stacks_->give(th.stack);
     threads_.clear();
     model_.reset();
 }
@@ -248,15 +252,22 @@ void Runtime::declare_thread(std::string name, std::function<void()> body) {
 ThreadId Runtime::self() const { return running_.back(); }
 
 void Runtime::reset_threads() {
-    // A suspended fiber is resumed once more with unwinding_ set: suspend() then throws
-    // StopThread, which unwinds the model's frames (their destructors run, and model API
-    // calls do nothing while tearing_down_) up to the fiber's entry, which returns. Boost's
-    // own forced_unwind would do the same from the fiber's destructor, but through a switch
-    // the sanitizer annotations cannot see. Fibers that finished are empty.
-    unwinding_ = true;
-    for (std::size_t t = 0; t < threads_.size(); ++t)
-        if (threads_[t].started && threads_[t].fiber) resume(static_cast<ThreadId>(t));
-    unwinding_ = false;
+    // A thread left suspended at the end of a run (blocked, stopped, or cut by an abort) is
+    // abandoned: its stack goes back to the pool and the next run starts a fresh context on
+    // it. Nothing unwinds, so destructors of the thread's locals do not run (docs/mmcheck.md,
+    // "Threads that stop"): throwing through every stopped fiber was most of the CPU of
+    // programs that block (the unwinder searching each frame's FDE, twice). A model that
+    // needs them (Model::unwinds_stopped_threads) gets the old teardown: the fiber is resumed
+    // once more with unwinding_ set, suspend() throws StopThread, and the model's frames
+    // unwind to fiber_main (model API calls do nothing while tearing_down_).
+    if (model_ && model_->unwinds_stopped_threads()) {
+        unwinding_ = true;
+        for (std::size_t t = 0; t < threads_.size(); ++t)
+            if (threads_[t].started && threads_[t].fiber != nullptr) resume(static_cast<ThreadId>(t));
+        unwinding_ = false;
+    }
+    for (auto& th : threads_)
+        if (th.stack.sp != nullptr) stacks_->give(th.stack);
     threads_.clear();
     running_.clear();
 }
@@ -264,68 +275,75 @@ void Runtime::reset_threads() {
 void Runtime::suspend(ThreadId t) {
     void* fake = nullptr;
     start_switch(&fake, threads_[t].caller_stack, threads_[t].caller_stack_size);
-    threads_[t].caller = std::move(threads_[t].caller).resume();
+    const fctx::transfer_t back = fctx::jump_fcontext(threads_[t].caller, nullptr);
+    threads_[t].caller = back.fctx;  // whoever resumed this thread
     finish_switch(fake, &threads_[t].caller_stack, &threads_[t].caller_stack_size);
     if (unwinding_) throw StopThread{};
 }
 
 void Runtime::stop_thread(ThreadId t, ThreadStatus status) {
     threads_[t].status = status;
-    suspend(t);  // never resumed: the fiber is unwound when the run ends
+    suspend(t);  // never resumed: the fiber is abandoned (or unwound) when the run ends
     throw std::logic_error("a stopped thread was resumed");
+}
+
+void Runtime::run_body(ThreadId t) {
+    try {
+        threads_[t].body();
+        if (driver_.graph().thread(t).spawned) {
+            EventRequest end;
+            end.kind = EventKind::End;
+            end.op = "end";
+            next_event(end);
+        }
+        threads_[t].status = ThreadStatus::Finished;
+    } catch (const StopThread&) {
+    } catch (const ToolLimitError&) {
+        // Not the model's fault: the run ends, and the explorer reports the limit.
+        threads_[t].status = ThreadStatus::Finished;
+        aborted_ = true;
+        internal_error_ = std::current_exception();
+    } catch (const Nondeterminism&) {
+        threads_[t].status = ThreadStatus::Finished;
+        aborted_ = true;
+        internal_error_ = std::current_exception();
+    } catch (const DriverError&) {
+        // The driver's own failure, not the model's: leave the fiber and rethrow from
+        // run_once().
+        threads_[t].status = ThreadStatus::Finished;
+        aborted_ = true;
+        internal_error_ = std::current_exception();
+    } catch (const std::exception& ex) {
+        driver_.report_violation(ViolationKind::Exception, std::string("exception in model code: ") + ex.what(), t,
+                                 SourceRef{}, nullptr);
+        mark_violated(t);
+    } catch (...) {
+        driver_.report_violation(ViolationKind::Exception, "exception in model code (not a std::exception)", t,
+                                 SourceRef{}, nullptr);
+        mark_violated(t);
+    }
+}
+
+void Runtime::fiber_main(fctx::transfer_t from) {
+    auto* rt = static_cast<Runtime*>(from.data);
+    const ThreadId t = rt->starting_;
+    rt->threads_[t].caller = from.fctx;
+    finish_switch(nullptr, &rt->threads_[t].caller_stack, &rt->threads_[t].caller_stack_size);
+    rt->run_body(t);
+    // This stack is left for good (no fake frames to keep): the non-null data tells resume()
+    // the thread is over. Nothing on this stack needs destroying: run_body returned.
+    start_switch(nullptr, rt->threads_[t].caller_stack, rt->threads_[t].caller_stack_size);
+    fctx::jump_fcontext(rt->threads_[t].caller, rt);
+    std::abort();  // a finished fiber is never resumed
 }
 
 void Runtime::resume(ThreadId t) {
     ThreadState& th = threads_[t];
     if (!th.started) {
         th.started = true;
-        th.fiber = boost::context::fiber(
-            std::allocator_arg, PooledStack{stacks_.get(), &th.stack},
-            [this, t](boost::context::fiber&& caller) {
-                finish_switch(nullptr, &threads_[t].caller_stack, &threads_[t].caller_stack_size);
-                threads_[t].caller = std::move(caller);
-                try {
-                    threads_[t].body();
-                    if (driver_.graph().thread(t).spawned) {
-                        EventRequest end;
-                        end.kind = EventKind::End;
-                        end.op = "end";
-                        next_event(end);
-                    }
-                    threads_[t].status = ThreadStatus::Finished;
-                } catch (const boost::context::detail::forced_unwind&) {
-                    throw;
-                } catch (const StopThread&) {
-                } catch (const ToolLimitError&) {
-                    // Not the model's fault: the run ends, and the explorer reports the limit.
-                    threads_[t].status = ThreadStatus::Finished;
-                    aborted_ = true;
-                    internal_error_ = std::current_exception();
-                } catch (const Nondeterminism&) {
-                    threads_[t].status = ThreadStatus::Finished;
-                    aborted_ = true;
-                    internal_error_ = std::current_exception();
-                } catch (const DriverError&) {
-                    // The driver's own failure, not the model's: leave the fiber and rethrow
-                    // from run_once().
-                    threads_[t].status = ThreadStatus::Finished;
-                    aborted_ = true;
-                    internal_error_ = std::current_exception();
-                } catch (const std::exception& ex) {
-                    driver_.report_violation(ViolationKind::Exception,
-                                             std::string("exception in model code: ") + ex.what(), t,
-                                             SourceRef{}, nullptr);
-                    mark_violated(t);
-                } catch (...) {
-                    driver_.report_violation(ViolationKind::Exception,
-                                             "exception in model code (not a std::exception)", t,
-                                             SourceRef{}, nullptr);
-                    mark_violated(t);
-                }
-                // This stack is left for good: no fake frames to keep (nullptr).
-                start_switch(nullptr, threads_[t].caller_stack, threads_[t].caller_stack_size);
-                return std::move(threads_[t].caller);
-            });
+        th.stack = stacks_->take();
+        fresh_stack(static_cast<const char*>(th.stack.sp) - th.stack.size, th.stack.size);
+        th.fiber = fctx::make_fcontext(th.stack.sp, th.stack.size, &Runtime::fiber_main);
     }
     running_.push_back(t);
     const boost::context::stack_context& sc = threads_[t].stack;
@@ -338,7 +356,9 @@ void Runtime::resume(ThreadId t) {
     heartbeat_.fetch_add(1, std::memory_order_relaxed);
     void* fake = nullptr;
     start_switch(&fake, reinterpret_cast<const void*>(bottom), sc.size);
-    threads_[t].fiber = std::move(threads_[t].fiber).resume();
+    starting_ = t;
+    const fctx::transfer_t back = fctx::jump_fcontext(threads_[t].fiber, this);
+    threads_[t].fiber = back.data != nullptr ? nullptr : back.fctx;  // data: the thread is over
     finish_switch(fake, nullptr, nullptr);
     running_thread_.store(running_.size() > 1 ? static_cast<int>(running_[running_.size() - 2]) : -1,
                           std::memory_order_relaxed);
@@ -465,6 +485,11 @@ const Event& Runtime::next_event(EventRequest& req) {
     heartbeat_.fetch_add(1, std::memory_order_relaxed);
     check_stack();
     ThreadState& th = threads_[t];
+    // From here on the thread can stop (a replay that ends the run, a deferral, an abort):
+    // what the request owns moves into the thread's state, which is freed whether or not the
+    // thread's frames ever unwind (ThreadState::op_deps).
+    th.op_deps = std::move(req.deps);
+    th.op_spawn_name = std::move(req.spawn_name);
     auto& g = driver_.graph();
     if (th.next < g.thread_size(t)) {
         const Event& e = g.thread_events(t)[th.next];
@@ -504,7 +529,13 @@ const Event& Runtime::next_event(EventRequest& req) {
     }
     if (!threads_[t].label_text.empty()) req.label = driver_.intern(threads_[t].label_text);
     threads_[t].label_text.clear();
-    switch (driver_.add_event(t, req)) {
+    // The driver copies what it keeps; an exception from add_event unwinds these normally.
+    req.deps = std::move(threads_[t].op_deps);
+    req.spawn_name = std::move(threads_[t].op_spawn_name);
+    const AddStatus added = driver_.add_event(t, req);
+    threads_[t].op_deps = std::move(req.deps);
+    threads_[t].op_spawn_name = std::move(req.spawn_name);
+    switch (added) {
         case AddStatus::Ok: break;
         case AddStatus::Violation: note_race(); break;
         case AddStatus::Abort:
@@ -562,7 +593,7 @@ void Runtime::store(LocId loc, std::int64_t value, std::memory_order order, Sour
 
 UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order success,
                              std::memory_order failure, const char* op_name, SourceRef src,
-                             bool may_fail_spuriously) {
+                             bool may_fail_spuriously, bool wraps_result) {
     if (tearing_down_) return UpdateResult{0, false};
     if (in_final_) throw std::logic_error("read-modify-writes are not allowed in final()");
     note_access();
@@ -571,13 +602,26 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
         success = std::memory_order_relaxed;
         failure = std::memory_order_relaxed;
     }
+    const UpdateFn* f = &fn;
+    const ValueType type = driver_.graph().location(loc).type;
+    if (wraps_result && type.bits < 64 && !running_.empty()) {
+        // atomic<T>::update: the result wrapped to the location's width. The wrapper owns a
+        // copy of fn, so it lives in the thread's state, not in this frame (op_deps).
+        UpdateFn& wrapped = threads_[self()].op_update;
+        wrapped = [fn, type](std::int64_t old) -> std::optional<std::int64_t> {
+            auto r = fn(old);
+            if (r) return type.normalize(*r);
+            return r;
+        };
+        f = &wrapped;
+    }
     EventRequest req;
     req.kind = EventKind::Read;
     req.loc = loc;
     req.mode = read_part(success);
     req.fail_mode = mode_from(failure);
     req.write_mode = write_part(success);
-    req.update = &fn;
+    req.update = f;
     req.weak = may_fail_spuriously;
     req.flags = kUpdate | (may_fail_spuriously ? kWeak : 0);
     req.op = op_name;
@@ -601,13 +645,13 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     w.kind = EventKind::Write;
     w.loc = loc;
     w.mode = write_part(success);
-    auto nv = fn(old);
+    auto nv = (*f)(old);
     w.value = nv ? *nv : old;
     w.flags = kRmwWrite;
     w.op = req.op;
     w.src = src;
     w.lk = req.lk;  // one annotation for both events of the RMW
-    w.deps = req.deps;
+    w.deps = threads_[self()].op_deps;
     next_event(w);
     return UpdateResult{old, true};
 }
@@ -740,7 +784,7 @@ void Runtime::take_mutex(LocId mutex, const char* op, SourceRef src, const Event
     w.op = op;
     w.src = src;
     w.lk = read.lk;
-    w.deps = read.deps;
+    w.deps = threads_[self()].op_deps;  // the lock's read left them there (next_event)
     next_event(w);
     threads_[self()].held.push_back(mutex);
 }
@@ -891,6 +935,10 @@ void Runtime::label(std::string_view text) {
 
 ThreadId Runtime::spawn(std::string name, std::function<void()> body, SourceRef src) {
     if (tearing_down_ || in_final_) throw std::logic_error("spawn() only inside a model thread");
+    // The body waits in the parent's state, not in this frame, while the spawn event is
+    // added: the parent can stop there (ThreadState::op_deps).
+    const ThreadId parent = self();
+    threads_[parent].op_spawn_body = std::move(body);
     EventRequest req;
     req.kind = EventKind::Spawn;
     req.spawn_name = std::move(name);
@@ -900,7 +948,7 @@ ThreadId Runtime::spawn(std::string name, std::function<void()> body, SourceRef 
     if (threads_.size() <= child) threads_.resize(child + 1);
     ThreadState& st = threads_[child];
     st = ThreadState{};
-    st.body = std::move(body);
+    st.body = std::move(threads_[parent].op_spawn_body);
     st.status = ThreadStatus::Ready;
     return child;
 }

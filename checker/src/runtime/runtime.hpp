@@ -8,7 +8,10 @@
 #include "runtime/driver.hpp"
 #include "runtime/program.hpp"
 
-#include <boost/context/fiber.hpp>
+#include <boost/context/detail/fcontext.hpp>
+#include <boost/context/stack_context.hpp>
+
+#include <functional>
 
 #include <atomic>
 #include <exception>
@@ -82,7 +85,7 @@ public:
     void store(LocId loc, std::int64_t value, std::memory_order order, SourceRef src) override;
     UpdateResult update(LocId loc, const UpdateFn& fn, std::memory_order success,
                         std::memory_order failure, const char* op_name, SourceRef src,
-                        bool may_fail_spuriously) override;
+                        bool may_fail_spuriously, bool wraps_result) override;
     void fence(std::memory_order order, SourceRef src) override;
     std::int64_t await(LocId loc, std::memory_order order, const WaitPredicate& pred, SourceRef src) override;
     void lock(LocId mutex, SourceRef src) override;
@@ -113,8 +116,11 @@ private:
     enum class ThreadStatus : std::uint8_t { Idle, Ready, Finished, Blocked, Joining, Stopped, Deferred };
     struct ThreadState {
         std::function<void()> body;
-        boost::context::fiber fiber;   ///< the thread's own context
-        boost::context::fiber caller;  ///< the scheduler's context while the thread runs
+        /// The thread's own context while it is suspended (null: not started, or finished),
+        /// and whoever resumed it while it runs. Raw Boost.Context contexts, not fibers: a
+        /// stopped thread is abandoned (its stack goes back to the pool) without unwinding.
+        boost::context::detail::fcontext_t fiber = nullptr;
+        boost::context::detail::fcontext_t caller = nullptr;
         ThreadStatus status = ThreadStatus::Idle;
         bool started = false;
         bool wants_new_event = false;  ///< paused before a new event (picks_threads mode)
@@ -135,6 +141,16 @@ private:
         LkmmTag pending_tag = LkmmTag::Derived;
         std::shared_ptr<const Dependencies> pending_deps;
         std::optional<std::uint32_t> last_read;
+        /// What the thread's current operation owns on the heap: its LKMM dependencies, the
+        /// name and body of the thread it spawns, the wrapper of an atomic<T>::update function.
+        /// Kept here, not in the runtime's frames on the fiber, from the start of next_event
+        /// (the first point where the thread can stop) to the next operation: a thread that
+        /// stops inside an operation is abandoned without unwinding (reset_threads), and this
+        /// state is then freed with the rest of the ThreadState.
+        std::shared_ptr<const Dependencies> op_deps;
+        std::string op_spawn_name;
+        std::function<void()> op_spawn_body;
+        UpdateFn op_update;
         /// Mutexes this thread holds (lock misuse: unlock of one it does not hold, a second
         /// lock of one it holds). A function of the thread's own events, so replay agrees.
         std::vector<LocId> held;
@@ -149,6 +165,10 @@ private:
     void reset_threads();
     void resume(ThreadId t);
     void suspend(ThreadId t);            // back to the scheduler; returns when resumed
+    /// A fiber's entry point: runs thread `from.data`'s body, then leaves for good.
+    [[noreturn]] static void fiber_main(boost::context::detail::transfer_t from);
+    /// Thread t's body with the runtime's handling of what it throws.
+    void run_body(ThreadId t);
     [[noreturn]] void stop_thread(ThreadId t, ThreadStatus status);
     void mark_violated(ThreadId t);             // a violation in thread t: stop it (or the run)
     [[noreturn]] void stop_violated(ThreadId t);
@@ -194,6 +214,7 @@ private:
     bool in_final_ = false;
     bool tearing_down_ = false;       // fibers unwinding: model API calls do nothing
     bool unwinding_ = false;          // reset_threads: a resumed fiber throws StopThread
+    ThreadId starting_ = 0;           // the thread whose fiber is being entered (fiber_main)
     bool priority_ = false;           // running a thread to complete a revisited RMW
     bool final_assume_failed_ = false;
     struct FinalFailure {
