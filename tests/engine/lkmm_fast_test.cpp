@@ -173,13 +173,18 @@ ExecutionGraph random_graph(std::mt19937& rng, bool large = false) {
             }
             return d;
         };
-        auto read = [&](LocId loc, LkmmTag tag, std::uint16_t flags, Mode mode = Mode::Rlx) {
+        // The fields a read and a write share (each then draws its dependencies).
+        auto access = [&](EventKind kind, LocId loc, LkmmTag tag, std::uint16_t flags, Mode mode) {
             Event e;
-            e.kind = EventKind::Read;
+            e.kind = kind;
             e.loc = loc;
             e.lk = tag;
             e.mode = e.succ_mode = mode;
             e.flags = flags;
+            return e;
+        };
+        auto read = [&](LocId loc, LkmmTag tag, std::uint16_t flags, Mode mode = Mode::Rlx) {
+            Event e = access(EventKind::Read, loc, tag, flags, mode);
             e.deps = deps();
             const auto at = static_cast<std::uint32_t>(g.thread_size(t));
             const EventId id = g.append(t, e);
@@ -188,12 +193,7 @@ ExecutionGraph random_graph(std::mt19937& rng, bool large = false) {
             return id;
         };
         auto write = [&](LocId loc, LkmmTag tag, std::uint16_t flags, Mode mode = Mode::Rlx) {
-            Event e;
-            e.kind = EventKind::Write;
-            e.loc = loc;
-            e.lk = tag;
-            e.mode = e.succ_mode = mode;
-            e.flags = flags;
+            Event e = access(EventKind::Write, loc, tag, flags, mode);
             e.value = next_value++;
             e.deps = deps();
             const EventId id = g.append(t, e);
