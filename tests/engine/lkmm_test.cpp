@@ -128,6 +128,22 @@ Run lkmm_run(const std::vector<Shape::Body>& bodies) {
     CHECK(missing == 0);
     CHECK(found == seen.size());
 
+    // The porf-acyclic part (TruSt with the LKMM check) visits exactly the graphs above that
+    // have no po ∪ rf cycle, each once.
+    ExploreOptions a = o;
+    std::set<std::string> acyclic, expected;
+    std::uint64_t acyclic_duplicates = 0;
+    a.on_execution = [&](const ExecutionGraph& g, bool) {
+        if (!acyclic.insert(canonical_text(g)).second) ++acyclic_duplicates;
+    };
+    b.on_execution = [&](const ExecutionGraph& g, bool) {
+        if (!has_porf_cycle(g)) expected.insert(canonical_text(g));
+    };
+    (void)explore_porf_acyclic(prog, a);
+    (void)explore_brute_force(prog, b);
+    CHECK(acyclic_duplicates == 0);
+    CHECK(acyclic == expected);
+
     Run out;
     for (const auto& [oc, n] : r.outcomes) out.outcomes.insert(oc);
     out.flags = r.flags;

@@ -68,6 +68,15 @@ ExploreResult explore_brute_force(const Program& program, const ExploreOptions& 
 /// explore() calls it for such models.
 ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options);
 
+/// Every consistent execution whose po ∪ rf is acyclic, exactly once: the optimal explorer
+/// (TruSt) with each read's writes, each write's coherence places and each revisited graph
+/// filtered by the model's whole-graph check (MemoryModel::check) instead of RC11's views.
+/// Under RC11 it visits what explore() visits; under LKMM, the load-buffering-free part.
+ExploreResult explore_porf_acyclic(const Program& program, const ExploreOptions& options);
+
+/// Whether po ∪ rf of `g` has a cycle (a load-buffering graph); unresolved reads have no rf.
+bool has_porf_cycle(const ExecutionGraph& g);
+
 /// The reference for models that allow po ∪ rf cycles: every read guesses its value from a
 /// per-location domain, rf and co are enumerated once the threads have run, each choice
 /// pruned by the model's whole-graph check, distinct graphs counted once (value_explorer.cpp).

@@ -37,7 +37,13 @@ struct ReadOption {
 
 class OptimalExplorer final : public ExplorerBase {
 public:
-    OptimalExplorer(const Program& p, const ExploreOptions& o) : ExplorerBase(p, o) { frames_.emplace_back(); }
+    /// `by_check`: every choice is filtered by the model's whole-graph check instead of RC11's
+    /// views (coherence lower bounds from hb, psc): the porf-acyclic part of a model with po ∪
+    /// rf cycles (explore_porf_acyclic).
+    OptimalExplorer(const Program& p, const ExploreOptions& o, bool by_check = false)
+        : ExplorerBase(p, o), by_check_(by_check) {
+        frames_.emplace_back();
+    }
 
     ExecutionGraph& graph() override { return frames_.back().graph; }
     AddStatus add_event(ThreadId t, const EventRequest& req) override;
@@ -67,6 +73,12 @@ private:
     std::vector<ReadOption> read_options(ExecutionGraph& g, EventId r, const WaitPredicate* wait);
     std::vector<int> co_positions(ExecutionGraph& g, EventId w, int lb, bool forward);
     bool sc_ok(const ExecutionGraph& g) const { return !has_sc_ || rc11::psc_acyclic(g); }
+    /// RC11's coherence lower bound for an event with hb view `hb`, or (by_check_) none: the
+    /// whole-graph check then rejects what coherence forbids.
+    int co_lower_bound(const ExecutionGraph& g, LocId loc, const View& hb, EventId e, EventId skip) const {
+        return by_check_ ? -1 : rc11::coherence_lower_bound(g, loc, hb, e, skip);
+    }
+    [[nodiscard]] bool consistent(const ExecutionGraph& g) const { return !model_.check(g).has_value(); }
     void push_revisits(EventId a);
     bool maximal(const ExecutionGraph& g, EventId e, EventId a, const View& porf_a) const;
     bool all_maximal(const ExecutionGraph& g, EventId r, EventId a) const;
@@ -74,26 +86,32 @@ private:
     bool apply_revisit(const WorkItem& it);
 
     std::vector<Frame> frames_;
+    const bool by_check_;
     bool has_sc_ = false;  // once a seq_cst event exists, every choice is checked against psc
 };
 
 AddStatus OptimalExplorer::add_event(ThreadId t, const EventRequest& req) {
     ExecutionGraph& g = graph();
     Event e = make_event(g, t, req);
-    if ((e.mode == Mode::SC || e.fail_mode == Mode::SC) &&
+    if (!by_check_ && (e.mode == Mode::SC || e.fail_mode == Mode::SC) &&
         (e.kind == EventKind::Read || e.kind == EventKind::Write || e.kind == EventKind::Fence))
         has_sc_ = true;
     switch (req.kind) {
         case EventKind::Read: return add_read(t, std::move(e), req.wait);
         case EventKind::Write: return add_write(t, std::move(e));
-        default: append_choiceless(g, t, req, e); return AddStatus::Ok;
+        default:
+            append_choiceless(g, t, req, e);
+            // Under a model checked whole (by_check_), a fence adds ordering: a strong fence
+            // or a grace period (synchronize_rcu) can close a cycle by itself.
+            if (by_check_ && !consistent(g)) return AddStatus::Abort;
+            return AddStatus::Ok;
     }
 }
 
 std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId rid, const WaitPredicate* wait) {
     const Event& r = g.event(rid);
     const LocId loc = r.loc;
-    const int lb = rc11::coherence_lower_bound(g, loc, r.hb, rid, rid);
+    const int lb = co_lower_bound(g, loc, r.hb, rid, rid);
     std::vector<ReadOption> opts;
     const auto& co = g.co(loc);
     // Latest write first: the first execution is the most "sequential" one.
@@ -122,6 +140,13 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
             const std::int64_t v = g.write_value(o.w);
             const bool fails = lock ? v != 0 : wait != nullptr && !(*wait)(v);
             return fails && o.w != latest;
+        });
+    }
+    if (by_check_) {
+        // The graph without r was consistent: keep the writes r may read in a consistent graph.
+        std::erase_if(opts, [&](const ReadOption& o) {
+            set_read_from(g, rid, o.w, o.spurious);
+            return !consistent(g);
         });
     }
     if (has_sc_) {
@@ -172,6 +197,14 @@ std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, i
             pos.push_back(p);
         }
     }
+    if (by_check_) {
+        std::erase_if(pos, [&](int p) {
+            g.co_insert_after(wid, p);
+            const bool ok = consistent(g);
+            g.co_remove(wid);
+            return !ok;
+        });
+    }
     if (has_sc_) {
         std::erase_if(pos, [&](int p) {
             g.co_insert_after(wid, p);
@@ -195,7 +228,7 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
         if (rc11::read_by_exclusive(g, g.event(read).rf, read))
             throw DriverError("internal error: an executed RMW reads a write another RMW took");
     }
-    const int lb = rc11::coherence_lower_bound(g, g.event(id).loc, g.event(id).hb, id, id);
+    const int lb = co_lower_bound(g, g.event(id).loc, g.event(id).hb, id, id);
     const auto pos = co_positions(g, id, lb, true);
     if (pos.empty()) return AddStatus::Abort;
     g.co_insert_after(id, pos[0]);
@@ -343,8 +376,7 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
     set_read_from(g, r, a, it.spurious);
     // a's coherence position must now also respect r: COHERENCE from r's prefix.
     const Event& aw = g.event(a);
-    const int lb = std::max(rc11::coherence_lower_bound(g, aw.loc, aw.hb, a, a),
-                            rc11::coherence_lower_bound(g, aw.loc, g.event(r).hb, r, a));
+    const int lb = std::max(co_lower_bound(g, aw.loc, aw.hb, a, a), co_lower_bound(g, aw.loc, g.event(r).hb, r, a));
     if (g.event(r).has(kRmwRead) && rc11::read_by_exclusive(g, a, r)) return false;
     if (aw.has(kRmwWrite)) {
         // A moot RMW's write: the revisited graph must no longer hold the RMW that took the
@@ -386,6 +418,11 @@ bool OptimalExplorer::next_execution() {
 }
 
 }  // namespace
+
+ExploreResult explore_porf_acyclic(const Program& program, const ExploreOptions& options) {
+    OptimalExplorer ex(program, options, true);
+    return ex.run();
+}
 
 ExploreResult explore(const Program& program, const ExploreOptions& options) {
     // TruSt's revisits assume po ∪ rf acyclic; a model that allows load buffering (LKMM) is

@@ -473,6 +473,29 @@ bool SpeculativeExplorer::next_execution() {
 
 }  // namespace
 
+bool has_porf_cycle(const ExecutionGraph& g) {
+    // Kahn's algorithm over the events: an event is ready once its po-predecessor and (a
+    // read) the write it reads are done; a cycle leaves events never ready.
+    const std::size_t n = g.num_threads();
+    std::vector<std::size_t> done(n, 0);
+    auto ready = [&](std::size_t t) {
+        const Event& e = g.thread_events(static_cast<ThreadId>(t))[done[t]];
+        if (!e.is_read() || e.rf.is_init() || e.rf.is_unresolved()) return true;
+        return e.rf.index < done[e.rf.thread];
+    };
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (std::size_t t = 0; t < n; ++t)
+            while (done[t] < g.thread_size(static_cast<ThreadId>(t)) && ready(t)) {
+                ++done[t];
+                progress = true;
+            }
+    }
+    for (std::size_t t = 0; t < n; ++t)
+        if (done[t] < g.thread_size(static_cast<ThreadId>(t))) return true;
+    return false;
+}
+
 ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options) {
     SpeculativeExplorer ex(program, options);
     return ex.run();
