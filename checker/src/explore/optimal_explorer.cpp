@@ -74,6 +74,7 @@ private:
     bool apply_revisit(const WorkItem& it);
 
     std::vector<Frame> frames_;
+    rc11::ExclusiveReads excl_;  // scratch of read_options and co_positions
     bool has_sc_ = false;  // once a seq_cst event exists, every choice is checked against psc
 };
 
@@ -96,6 +97,7 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
     const int lb = rc11::coherence_lower_bound(g, loc, r.hb, rid, rid);
     std::vector<ReadOption> opts;
     const auto& co = g.co(loc);
+    excl_.reset(loc);
     // Latest write first: the first execution is the most "sequential" one.
     for (int i = static_cast<int>(co.size()) - 1; i >= lb; --i) {
         const EventId w = i >= 0 ? co[static_cast<std::size_t>(i)] : EventId::init(loc);
@@ -104,7 +106,7 @@ std::vector<ReadOption> OptimalExplorer::read_options(ExecutionGraph& g, EventId
             // ("moot", as in GenMC): this RMW's write will revisit the RMW that read `w` first,
             // which is how the other order of the two RMWs is reached; the moot graph itself
             // is abandoned once that revisit is recorded (see add_write).
-            opts.push_back({w, false, rc11::read_by_exclusive(g, w, rid)});
+            opts.push_back({w, false, excl_.read_by(g, w, rid)});
             if (g.event(rid).has(kWeak)) opts.push_back({w, true, false});
         } else {
             opts.push_back({w, false, false});
@@ -165,10 +167,11 @@ std::vector<int> OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, i
         if (p >= lb) pos.push_back(p);
     } else {
         const auto& co = g.co(w.loc);
+        excl_.reset(w.loc);
         for (int p = static_cast<int>(co.size()) - 1; p >= lb; --p) {
             const EventId prev = p >= 0 ? co[static_cast<std::size_t>(p)] : EventId::init(w.loc);
             // ATOMICITY: nothing may come between an RMW and the write it reads.
-            if (rc11::read_by_exclusive(g, prev, EventId{})) continue;
+            if (excl_.read_by(g, prev, EventId{})) continue;
             pos.push_back(p);
         }
     }
