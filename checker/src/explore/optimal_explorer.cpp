@@ -73,7 +73,32 @@ private:
     bool apply(const WorkItem& it);
     bool apply_revisit(const WorkItem& it);
 
+    /// A finished frame's storage for the next revisit: copying a graph into one that has
+    /// held a graph before reuses its vectors (allocation and frees were 10 % of
+    /// mutex-N4-K3's CPU). Contents are meaningless; only capacity is reused.
+    Frame spare_frame() {
+        if (spares_.empty()) return Frame{};
+        Frame f = std::move(spares_.back());
+        spares_.pop_back();
+        f.work.clear();
+        return f;
+    }
+
+    /// Gives a frame's storage back to the spares when the revisit building it is dropped
+    /// (a frame pushed on the stack was moved from and holds nothing).
+    struct SpareOnExit {
+        std::vector<Frame>& spares;
+        Frame& frame;
+        SpareOnExit(std::vector<Frame>& s, Frame& f) : spares(s), frame(f) {}
+        SpareOnExit(const SpareOnExit&) = delete;
+        SpareOnExit& operator=(const SpareOnExit&) = delete;
+        ~SpareOnExit() {
+            if (frame.graph.num_threads() != 0) spares.push_back(std::move(frame));
+        }
+    };
+
     std::vector<Frame> frames_;
+    std::vector<Frame> spares_;  // at most as many as frames_ ever held
     rc11::ExclusiveReads excl_;  // scratch of read_options and co_positions
     bool has_sc_ = false;  // once a seq_cst event exists, every choice is checked against psc
 };
@@ -315,7 +340,8 @@ bool OptimalExplorer::apply(const WorkItem& it) {
 
 bool OptimalExplorer::apply_revisit(const WorkItem& it) {
     frames_.back().graph.cut_to_stamp(it.cut);  // the graph as it was when `a` was added
-    Frame nf;
+    Frame nf = spare_frame();
+    const SpareOnExit recycle{spares_, nf};  // a dropped revisit's storage is reused too
     nf.graph = frames_.back().graph;
     ExecutionGraph& g = nf.graph;
     const EventId a = it.event;
@@ -372,6 +398,7 @@ bool OptimalExplorer::next_execution() {
         Frame& f = frames_.back();
         if (f.work.empty()) {
             if (frames_.size() == 1) return false;
+            spares_.push_back(std::move(frames_.back()));
             frames_.pop_back();
             continue;
         }
