@@ -83,6 +83,11 @@ struct Event {
     /// judges an event by where it was first added.
     std::uint32_t added = 0;
     ThreadId other = 0;           ///< Spawn: the child; Join: the joined thread
+    /// Write: its index in its location's coherence list, kept by ExecutionGraph (co_index);
+    /// -2 while the write is not placed. A position index, not a search: co_index is asked
+    /// for every read's rf in every coherence bound and maximality test (13 % of
+    /// mutex-N5-K2's CPU as a linear search).
+    std::int32_t co_pos = -2;
     View hb;                      ///< happens-before prefix, including the event itself
     View porf;                    ///< (po ∪ rf)* prefix, including the event itself
     View msg;                     ///< Write: what an acquire reader synchronises with (sw source)

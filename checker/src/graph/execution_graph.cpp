@@ -101,9 +101,10 @@ ThreadId ExecutionGraph::add_thread(std::string name, bool spawned, EventId spaw
 EventId ExecutionGraph::append(ThreadId t, Event e) {
     e.stamp = next_stamp_++;
     e.added = e.stamp;
+    e.co_pos = -2;  // placed by co_insert_after
     auto& v = events_[t];
     if (v.size() >= 0xFFFF) throw std::runtime_error("too many events in one thread");
-    v.push_back(e);
+    v.push_back(std::move(e));
     return EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(v.size() - 1)};
 }
 
@@ -113,22 +114,26 @@ std::size_t ExecutionGraph::num_events() const {
     return n;
 }
 
-int ExecutionGraph::co_index(EventId w) const {
-    if (w.is_init()) return -1;
-    const auto& list = co_[event(w).loc];
-    for (std::size_t i = 0; i < list.size(); ++i)
-        if (list[i] == w) return static_cast<int>(i);
-    return -2;  // not placed yet
+void ExecutionGraph::renumber_co(LocId l, std::size_t from) {
+    const auto& list = co_[l];
+    for (std::size_t i = from; i < list.size(); ++i) event(list[i]).co_pos = static_cast<std::int32_t>(i);
 }
 
 void ExecutionGraph::co_insert_after(EventId w, int after) {
-    auto& list = co_[event(w).loc];
+    const LocId l = event(w).loc;
+    auto& list = co_[l];
     list.insert(list.begin() + (after + 1), w);
+    renumber_co(l, static_cast<std::size_t>(after + 1));
 }
 
 void ExecutionGraph::co_remove(EventId w) {
-    auto& list = co_[event(w).loc];
-    list.erase(std::remove(list.begin(), list.end(), w), list.end());
+    Event& e = event(w);
+    if (e.co_pos < 0) return;  // not placed
+    auto& list = co_[e.loc];
+    const auto p = static_cast<std::size_t>(e.co_pos);
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(p));
+    e.co_pos = -2;
+    renumber_co(e.loc, p);
 }
 
 void ExecutionGraph::cut_to_stamp(std::uint32_t s) {
@@ -148,10 +153,16 @@ void ExecutionGraph::restrict_to(const View& keep) {
 }
 
 void ExecutionGraph::drop_dead_writes_from_co() {
-    for (auto& list : co_) {
-        list.erase(std::remove_if(list.begin(), list.end(),
+    for (std::size_t l = 0; l < co_.size(); ++l) {
+        auto& list = co_[l];
+        // Most cuts delete no write of most locations: find the first dead one before moving.
+        std::size_t i = 0;
+        while (i < list.size() && list[i].index < events_[list[i].thread].size()) ++i;
+        if (i == list.size()) continue;
+        list.erase(std::remove_if(list.begin() + static_cast<std::ptrdiff_t>(i), list.end(),
                                   [this](EventId w) { return w.index >= events_[w.thread].size(); }),
                    list.end());
+        renumber_co(static_cast<LocId>(l), i);
     }
 }
 

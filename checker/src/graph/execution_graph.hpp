@@ -69,8 +69,9 @@ public:
     // ---- coherence order ----
     /// Writes to `l` in coherence order, after the (implicit, first) initial write.
     [[nodiscard]] const std::vector<EventId>& co(LocId l) const { return co_[l]; }
-    /// Position of `w` in co(l): -1 for the initial write.
-    [[nodiscard]] int co_index(EventId w) const;
+    /// Position of `w` in co(l): -1 for the initial write, -2 for a write not placed yet.
+    /// O(1): each placed write keeps its position (Event::co_pos).
+    [[nodiscard]] int co_index(EventId w) const { return w.is_init() ? -1 : event(w).co_pos; }
     /// Inserts `w` so that it follows co position `after` (-1: right after the initial write).
     void co_insert_after(EventId w, int after);
     void co_remove(EventId w);
@@ -87,6 +88,8 @@ public:
 
 private:
     void drop_dead_writes_from_co();
+    /// Re-numbers Event::co_pos of co(l) from position `from` on.
+    void renumber_co(LocId l, std::size_t from);
     void free_unreferenced_threads();
 
     std::vector<LocationInfo> locations_;

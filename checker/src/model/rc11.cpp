@@ -118,6 +118,20 @@ bool read_by_exclusive(const ExecutionGraph& g, EventId w, EventId except) {
     return false;
 }
 
+void ExclusiveReads::collect(const ExecutionGraph& g) {
+    const LocId loc = loc_;
+    collected_ = true;
+    reads_.clear();
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        for (std::size_t i = 0; i < ev.size(); ++i) {
+            const Event& x = ev[i];
+            if (x.is_read() && x.has(kRmwRead) && x.loc == loc)
+                reads_.emplace_back(EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)}, x.rf);
+        }
+    }
+}
+
 std::optional<EventId> find_race(const ExecutionGraph& g, EventId id) {
     const Event& e = g.event(id);
     if ((!e.is_read() && !e.is_write()) || g.location(e.loc).kind != LocKind::Plain) return std::nullopt;

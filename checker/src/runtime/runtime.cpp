@@ -37,6 +37,13 @@ namespace mmcheck {
 namespace {
 thread_local ExecutionContext* g_current = nullptr;
 
+/// The page size, asked once: check_stack and resume run on every operation and every
+/// switch, and sysconf was 1 % of mutex-N4-K3's CPU.
+std::uintptr_t page_size() {
+    static const auto size = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    return size;
+}
+
 /// The fiber running on this OS thread, for the SIGSEGV handler (stack_overflow_message):
 /// its guard page and name. Plain values written only by this thread, read only by a signal
 /// handler on this thread.
@@ -350,10 +357,10 @@ void Runtime::resume(ThreadId t) {
     const auto top = reinterpret_cast<std::uintptr_t>(sc.sp);
     const std::uintptr_t bottom = top - sc.size;  // the guard page is the lowest page
     const RunningFiber saved = g_running_fiber;
-    g_running_fiber = RunningFiber{bottom, bottom + static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE)), stack_size_,
+    g_running_fiber = RunningFiber{bottom, bottom + page_size(), stack_size_,
                                    driver_.graph().thread(t).name.c_str()};
     running_thread_.store(static_cast<int>(t), std::memory_order_relaxed);
-    heartbeat_.fetch_add(1, std::memory_order_relaxed);
+    beat();
     void* fake = nullptr;
     start_switch(&fake, reinterpret_cast<const void*>(bottom), sc.size);
     starting_ = t;
@@ -376,7 +383,7 @@ void Runtime::check_stack() {
     const auto bottom = reinterpret_cast<std::uintptr_t>(sc.sp) - sc.size;
     char probe = 0;
     const auto here = reinterpret_cast<std::uintptr_t>(&probe);
-    if (here > bottom + reserve + static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE))) return;
+    if (here > bottom + reserve + page_size()) return;
     throw ToolLimitError("stack-size", "thread '" + driver_.graph().thread(t).name + "' overflowed its stack of " +
                                            std::to_string(stack_size_ / 1024) +
                                            " KiB (deep recursion in model code?); raise it with --stack-size");
@@ -482,7 +489,7 @@ void Runtime::validate_replay(ThreadId t, const Event& e, const EventRequest& re
 
 const Event& Runtime::next_event(EventRequest& req) {
     const ThreadId t = self();
-    heartbeat_.fetch_add(1, std::memory_order_relaxed);
+    beat();
     check_stack();
     ThreadState& th = threads_[t];
     // From here on the thread can stop (a replay that ends the run, a deferral, an abort):
@@ -1071,7 +1078,7 @@ RunStatus Runtime::run_program() {
     locations_seen_ = 0;
     declared_threads_ = 0;
     detail::set_current_context(this);
-    heartbeat_.fetch_add(1, std::memory_order_relaxed);
+    beat();
     running_thread_.store(-1, std::memory_order_relaxed);
     struct Reset {
         Runtime* rt;
