@@ -105,31 +105,33 @@ int coherence_lower_bound(const ExecutionGraph& g, LocId loc, const View& hb, Ev
     return lb;
 }
 
-bool read_by_exclusive(const ExecutionGraph& g, EventId w, EventId except) {
+namespace {
+/// Calls f(read id, read) for every exclusive (RMW) read of the graph (ATOMICITY's readers)
+/// until f returns true; returns whether one did.
+template <class F>
+bool any_exclusive_read(const ExecutionGraph& g, F&& f) {
     for (std::size_t t = 0; t < g.num_threads(); ++t) {
         const auto& ev = g.thread_events(static_cast<ThreadId>(t));
-        for (std::size_t i = 0; i < ev.size(); ++i) {
-            const Event& x = ev[i];
-            if (x.is_read() && x.has(kRmwRead) && x.rf == w &&
-                EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)} != except)
+        for (std::size_t i = 0; i < ev.size(); ++i)
+            if (ev[i].is_read() && ev[i].has(kRmwRead) &&
+                f(EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)}, ev[i]))
                 return true;
-        }
     }
     return false;
 }
+}  // namespace
+
+bool read_by_exclusive(const ExecutionGraph& g, EventId w, EventId except) {
+    return any_exclusive_read(g, [&](EventId id, const Event& x) { return x.rf == w && id != except; });
+}
 
 void ExclusiveReads::collect(const ExecutionGraph& g) {
-    const LocId loc = loc_;
     collected_ = true;
     reads_.clear();
-    for (std::size_t t = 0; t < g.num_threads(); ++t) {
-        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
-        for (std::size_t i = 0; i < ev.size(); ++i) {
-            const Event& x = ev[i];
-            if (x.is_read() && x.has(kRmwRead) && x.loc == loc)
-                reads_.emplace_back(EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)}, x.rf);
-        }
-    }
+    any_exclusive_read(g, [&](EventId id, const Event& x) {
+        if (x.loc == loc_) reads_.emplace_back(id, x.rf);
+        return false;
+    });
 }
 
 std::optional<EventId> find_race(const ExecutionGraph& g, EventId id) {
