@@ -35,7 +35,7 @@ namespace mmcheck {
 
 namespace {
 
-/// A read forced to a value in the cyclic part (explore_allowing_porf_cycles): the read at
+/// A read forced to a value in the cyclic part (explore_porf_parts): the read at
 /// po index `index` of `thread`, if it reads `loc`, takes `value` with its write left open
 /// (an unresolved rf), to be chosen among the writes of that value once the threads stopped.
 struct Guess {
@@ -73,7 +73,7 @@ public:
         : ExplorerBase(p, o), by_check_(by_check) {
         frames_.emplace_back();
     }
-    /// A run of the cyclic part (explore_allowing_porf_cycles): TruSt by the model's check with
+    /// A run of the cyclic part (explore_porf_parts): TruSt by the model's check with
     /// the reads of `guesses` forced to their values; every forced read is given a write of its
     /// value once the threads stopped (complete_graph), and only graphs with a po ∪ rf cycle
     /// not counted before are counted. Every write offers `cyc` the guess sets that make a
@@ -713,7 +713,7 @@ ExploreResult explore_porf_parts(const Program& program, const ExploreOptions& o
 ExploreResult explore(const Program& program, const ExploreOptions& options) {
     // TruSt's revisits assume po ∪ rf acyclic; a model that allows load buffering (LKMM) is
     // explored by its own exact explorer.
-    if (!memory_model(options.model).porf_acyclic()) return explore_porf_parts(program, options);
+    if (!memory_model(options.model).porf_acyclic()) return explore_allowing_porf_cycles(program, options);
     OptimalExplorer ex(program, options);
     return ex.run();
 }
