@@ -360,7 +360,7 @@ bool OptimalExplorer::apply(const WorkItem& it) {
             // untagged here stays untagged in every graph that extends it: kernel.hpp's
             // fully ordered RMWs (atomic_inc_not_zero: relaxed C++ orders, tagged Mb) lost
             // the [Mb & W] ; po edges of linux-kernel.cat:46 after the revisit, and
-            // page_tail/V1.10 got an MP that (prop \ id) & int (cat:107) forbids.
+            // page_tail/V1.10 got an MP that (prop \ id) & int (cat:109) forbids.
             req.lk = r.lk;
             req.deps = r.deps;
             Event w = make_event(g, t, req);
