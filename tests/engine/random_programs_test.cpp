@@ -140,9 +140,10 @@ std::string graph_set_difference(const std::set<std::string>& visited, const std
     return "graph sets differ: " + std::to_string(missing) + " missing, " + std::to_string(extra) + " extra";
 }
 
-/// LKMM: the speculative explorer (explore) and the value-guessing reference (brute force
-/// under a model with po ∪ rf cycles) find the same set of graphs, each once, all consistent
-/// by the LKMM checker, with the same outcomes and violation kinds.
+/// LKMM: the speculative explorer (explore_allowing_porf_cycles, kept as a second exact
+/// explorer) and the value-guessing reference (brute force under a model with po ∪ rf cycles)
+/// find the same set of graphs, each once, all consistent by the LKMM checker, with the same
+/// outcomes and violation kinds. (explore() under LKMM is compare_lkmm_parts's.)
 Comparison compare_lkmm(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
     const RandomSpec spec = random_spec_lkmm(seed, max_threads, max_ops, max_total);
     const Program prog = random_program(spec);
@@ -162,7 +163,7 @@ Comparison compare_lkmm(std::uint32_t seed, int max_threads, int max_ops, int ma
         if (!fast_graphs.insert(canonical_text(g)).second) ++duplicates;
         if (lkmm::check(g)) ++inconsistent;
     };
-    const ExploreResult fast = explore(prog, opt);
+    const ExploreResult fast = explore_allowing_porf_cycles(prog, opt);
     ExploreOptions bopt = opt;
     bopt.on_execution = [&](const ExecutionGraph& g, bool) {
         if (!brute_graphs.insert(canonical_text(g)).second) ++brute_duplicates;
@@ -241,7 +242,7 @@ Comparison compare_lkmm_acyclic(std::uint32_t seed, const RandomSpec& spec) {
     return c;
 }
 
-/// LKMM's two parts (explore_porf_parts): TruSt with the LKMM check, then the cyclic part by
+/// LKMM's two parts (explore(), i.e. explore_porf_parts): TruSt with the LKMM check, then the cyclic part by
 /// forced reads, visit exactly the reference's graphs (complete and blocked), each once, all
 /// consistent, with the same outcomes and violation kinds.
 Comparison compare_lkmm_parts(std::uint32_t seed, const RandomSpec& spec) {
@@ -262,7 +263,7 @@ Comparison compare_lkmm_parts(std::uint32_t seed, const RandomSpec& spec) {
         if (!fast_graphs.insert(lkmm_text(g) + (blocked ? "B" : "")).second) ++duplicates;
         if (lkmm::check(g)) ++inconsistent;
     };
-    const ExploreResult fast = explore_porf_parts(prog, opt);
+    const ExploreResult fast = explore(prog, opt);  // explore_porf_parts under LKMM
     ExploreOptions bopt = opt;
     bopt.on_execution = [&](const ExecutionGraph& g, bool blocked) {
         brute_graphs.insert(lkmm_text(g) + (blocked ? "B" : ""));

@@ -76,8 +76,7 @@ public:
     /// A run of the cyclic part (explore_porf_parts): TruSt by the model's check with
     /// the reads of `guesses` forced to their values; every forced read is given a write of its
     /// value once the threads stopped (complete_graph), and only graphs with a po ∪ rf cycle
-    /// not counted before are counted. Every write offers `cyc` the guess sets that make a
-    /// read of its (po ∪ rf)-prefix take its value (what a revisit into the prefix would do).
+    /// not counted before are counted. Runs offer `cyc` further guess sets (offer_guesses).
     OptimalExplorer(const Program& p, const ExploreOptions& o, CyclicPart& cyc, GuessSet guesses)
         : ExplorerBase(p, o), by_check_(true), cyc_(&cyc), guesses_(std::move(guesses)) {
         frames_.emplace_back();
@@ -722,7 +721,7 @@ ExploreResult explore_porf_parts(const Program& program, const ExploreOptions& o
 ExploreResult explore(const Program& program, const ExploreOptions& options) {
     // TruSt's revisits assume po ∪ rf acyclic; a model that allows load buffering (LKMM) is
     // explored by its own exact explorer.
-    if (!memory_model(options.model).porf_acyclic()) return explore_allowing_porf_cycles(program, options);
+    if (!memory_model(options.model).porf_acyclic()) return explore_porf_parts(program, options);
     OptimalExplorer ex(program, options);
     return ex.run();
 }
