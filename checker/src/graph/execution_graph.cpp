@@ -152,6 +152,21 @@ void ExecutionGraph::restrict_to(const View& keep) {
     free_unreferenced_threads();
 }
 
+void ExecutionGraph::assign_restricted(const ExecutionGraph& src, const View& keep) {
+    locations_ = src.locations_;
+    threads_ = src.threads_;
+    co_ = src.co_;
+    next_stamp_ = src.next_stamp_;
+    events_.resize(src.events_.size());
+    for (std::size_t t = 0; t < events_.size(); ++t) {
+        const auto& from = src.events_[t];
+        const std::size_t n = std::min<std::size_t>(from.size(), keep[t]);
+        events_[t].assign(from.begin(), from.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    drop_dead_writes_from_co();
+    free_unreferenced_threads();
+}
+
 void ExecutionGraph::drop_dead_writes_from_co() {
     for (std::size_t l = 0; l < co_.size(); ++l) {
         auto& list = co_[l];
