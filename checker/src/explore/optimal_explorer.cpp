@@ -68,8 +68,8 @@ private:
         std::vector<WorkItem> work;
     };
 
-    AddStatus add_read(ThreadId t, Event e, const WaitPredicate* wait);
-    AddStatus add_write(ThreadId t, Event e);
+    AddStatus add_read(ThreadId t, Event&& e, const WaitPredicate* wait);
+    AddStatus add_write(ThreadId t, Event&& e);
     /// Fills opts_ with the writes a new read may read.
     void read_options(ExecutionGraph& g, EventId r, const WaitPredicate* wait);
     /// Fills pos_ with the coherence positions a write may take.
@@ -192,7 +192,7 @@ void OptimalExplorer::read_options(ExecutionGraph& g, EventId rid, const WaitPre
     }
 }
 
-AddStatus OptimalExplorer::add_read(ThreadId t, Event e, const WaitPredicate* wait) {
+AddStatus OptimalExplorer::add_read(ThreadId t, Event&& e, const WaitPredicate* wait) {
     ExecutionGraph& g = graph();
     const EventId id = g.append(t, std::move(e));
     read_options(g, id, wait);
@@ -249,7 +249,7 @@ void OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, int lb, bool 
     }
 }
 
-AddStatus OptimalExplorer::add_write(ThreadId t, Event e) {
+AddStatus OptimalExplorer::add_write(ThreadId t, Event&& e) {
     ExecutionGraph& g = graph();
     const EventId id = g.append(t, std::move(e));
     rc11::compute_msg_view(g, t, id.index, g.event(id));
