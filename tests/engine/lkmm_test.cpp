@@ -14,6 +14,7 @@
 #include "explore/explorer.hpp"
 #include "model/lkmm.hpp"
 
+#include <mmcheck/kernel.hpp>
 #include <mmcheck/model.hpp>
 
 #include <catch2/catch.hpp>
@@ -132,9 +133,10 @@ Run lkmm_run(const std::vector<Shape::Body>& bodies) {
     // have no po ∪ rf cycle, each once.
     ExploreOptions a = o;
     std::set<std::string> acyclic, expected;
-    std::uint64_t acyclic_duplicates = 0;
+    std::uint64_t acyclic_duplicates = 0, acyclic_inconsistent = 0;
     a.on_execution = [&](const ExecutionGraph& g, bool) {
         if (!acyclic.insert(canonical_text(g)).second) ++acyclic_duplicates;
+        if (lkmm::check(g)) ++acyclic_inconsistent;
     };
     b.on_execution = [&](const ExecutionGraph& g, bool) {
         if (!has_porf_cycle(g)) expected.insert(canonical_text(g));
@@ -142,6 +144,7 @@ Run lkmm_run(const std::vector<Shape::Body>& bodies) {
     (void)explore_porf_acyclic(prog, a);
     (void)explore_brute_force(prog, b);
     CHECK(acyclic_duplicates == 0);
+    CHECK(acyclic_inconsistent == 0);
     CHECK(acyclic == expected);
 
     Run out;
@@ -534,4 +537,56 @@ TEST_CASE("LKMM: an untagged update that fails keeps its acquire failure order; 
     };
     CHECK_FALSE(exists(lkmm_run(mp_update(false)), weak));
     CHECK(exists(lkmm_run(mp_update(true)), weak));
+}
+
+// ---------------------------------------------------------------------------------------
+// MP through a release store and kernel.hpp's atomic_inc_not_zero (page_tail/V1.10: S's
+// get_page_unless_zero after the split's page_ref_unfreeze), with a second getter racing on
+// the counter (y starts at 0, frozen):
+// P0: Wx1; Wy1 (release)   P1: atomic_inc_not_zero(y)   P2: if (atomic_inc_not_zero(y)) r = Rx
+// exists 2:ok=1 /\ 2:r=0. P2 succeeds only by reading Wy1, or P1's write whose read took Wy1
+// (rf ; rmw, rmw-sequence, cat:99). Rx fre Wx1, po-rel Wx1 -> Wy1 (cumul-fence ; rmw-sequence,
+// cat:100-101), then rfe to P2's Ry: prop from Rx to Ry (cat:102-103), within P2, so Rx ->hb
+// Ry ((prop \ id) & int, cat:109). Ry -> W'y, its RMW's write, is overwrite & int (to-w,
+// cat:92-93), and the successful RMW is Mb (bell:47), so [Mb & W] ; po (cat:46) puts W'y -> Rx
+// in fence & int (ppo, cat:95): an hb cycle, forbidden. The exploration adds P1's RMW first,
+// reading Wy1; P2's RMW reading Wy1 too is a moot option (optimal_explorer.cpp) whose write
+// revisits P1's read. That write used to be built without the read's LKMM tag (a once write,
+// no cat:46 edge), and explore_porf_acyclic reached the forbidden outcome.
+// ---------------------------------------------------------------------------------------
+
+TEST_CASE("LKMM: a successful atomic_inc_not_zero that took a write another RMW read first still orders like smp_mb",
+          "[core][lkmm]") {
+    const std::vector<B> bodies{
+        [](Shape& s) {
+            kernel::WRITE_ONCE(s.x, 1);
+            kernel::smp_store_release(s.y, 1);
+        },
+        [](Shape& s) {
+            Reg ok;
+            ok.v = kernel::atomic_inc_not_zero(s.y) ? 1 : 0;
+            s.reg["1:ok"] = ok;
+        },
+        [](Shape& s) {
+            Reg ok;
+            ok.v = kernel::atomic_inc_not_zero(s.y) ? 1 : 0;
+            s.reg["2:ok"] = ok;
+            if (ok.v != 0) s.reg["2:r"] = rd(s.x);
+        }};
+    const Run r = lkmm_run(bodies);
+    CHECK(exists(r, {{"2:ok", 1}, {"2:r", 1}}));
+    CHECK_FALSE(exists(r, {{"2:ok", 1}, {"2:r", 0}}));
+
+    // The porf-acyclic explorer on its own (every graph here is porf-acyclic): the same
+    // outcomes, never the forbidden one.
+    Program prog;
+    prog.make = [&bodies] { return std::unique_ptr<Model>(new Shape(bodies)); };
+    ExploreOptions o;
+    o.model = MemoryModelKind::LKMM;
+    o.stop_at_first_violation = false;
+    const ExploreResult acyclic = explore_porf_acyclic(prog, o);
+    CHECK(acyclic.exhaustive);
+    std::set<Outcome> outcomes;
+    for (const auto& [oc, n] : acyclic.outcomes) outcomes.insert(oc);
+    CHECK(outcomes == r.outcomes);
 }

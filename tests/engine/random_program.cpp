@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "random_program.hpp"
 
+#include <mmcheck/kernel.hpp>
+
 #include <algorithm>
 #include <optional>
 #include <sstream>
@@ -95,6 +97,7 @@ private:
                     r = x.await([want](int v) { return v == want; }, op.order);
                     break;
                 }
+                case RandomOp::Kernel: r = kernel_rmw(op, x); break;
                 case RandomOp::Locked:
                     mutex_[0].lock();
                     r = x.load(std::memory_order_relaxed);
@@ -107,6 +110,25 @@ private:
             if (op.kind != RandomOp::Fence && op.kind != RandomOp::Store && op.kind != RandomOp::PlainStore)
                 last_read = detail::current_context().last_read();
         }
+    }
+
+    /// kernel.hpp's RMW helper of `op` on x (the helpers annotate their own events).
+    static long long kernel_rmw(const RandomOp& op, const atomic<int>& x) {
+        using namespace mmcheck::kernel;
+        switch (op.helper) {
+            case RandomOp::AddUnless: return atomic_add_unless(x, op.a, op.b) ? 1 : 0;
+            case RandomOp::IncNotZero: return atomic_inc_not_zero(x) ? 1 : 0;
+            case RandomOp::Cmpxchg: return cmpxchg(x, op.a, op.b);
+            case RandomOp::CmpxchgAcquire: return cmpxchg_acquire(x, op.a, op.b);
+            case RandomOp::CmpxchgRelease: return cmpxchg_release(x, op.a, op.b);
+            case RandomOp::CmpxchgRelaxed: return cmpxchg_relaxed(x, op.a, op.b);
+            case RandomOp::AtomicInc: atomic_inc(x); return -1;
+            case RandomOp::DecReturn: return atomic_dec_return(x);
+            case RandomOp::Xchg: return xchg(x, op.a);
+            case RandomOp::XchgAcquire: return xchg_acquire(x, op.a);
+            case RandomOp::kKernelRmws: break;
+        }
+        return -1;
     }
 
     std::shared_ptr<const RandomSpec> spec_;
@@ -125,8 +147,11 @@ std::string RandomSpec::describe() const {
     for (std::size_t t = 0; t < threads.size(); ++t) {
         os << "P" << t << ":";
         for (const auto& op : threads[t]) {
-            static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await", "pld", "pst", "locked"};
+            static const char* names[] = {"ld", "st", "fadd", "xchg", "cas", "casw", "fence", "await", "pld", "pst", "locked", "kernel"};
+            static const char* helpers[] = {"add_unless", "inc_not_zero", "cmpxchg", "cmpxchg_acquire", "cmpxchg_release",
+                                            "cmpxchg_relaxed", "atomic_inc", "atomic_dec_return", "xchg", "xchg_acquire"};
             os << ' ' << (op.only_if_last_nonzero ? "?" : "") << names[op.kind] << '.' << order_name(op.order);
+            if (op.kind == RandomOp::Kernel) os << ':' << helpers[op.helper];
             if (op.tag != LkmmTag::Derived) os << '[' << static_cast<int>(op.tag) << ']';
             if (op.dep != RandomOp::None) os << "{" << "-adc"[op.dep] << '}';
             if (op.kind == RandomOp::Cas || op.kind == RandomOp::CasWeak) os << '/' << order_name(op.failure);
@@ -286,6 +311,40 @@ RandomSpec random_spec_lkmm(std::uint32_t seed, int max_threads, int max_ops, in
             th.push_back(st);
         }
     return s;
+}
+
+RandomSpec random_spec_kernel(std::uint32_t seed, int max_threads, int max_ops, int max_total) {
+    return deal_ops(seed, 2, max_threads, max_ops, max_total, 0, [](auto& pick, const RandomSpec& spec) {
+        RandomOp op;
+        const int k = pick(0, 99);
+        op.kind = k < 25 ? RandomOp::Load : k < 45 ? RandomOp::Store : k < 90 ? RandomOp::Kernel : RandomOp::Fence;
+        op.loc = pick(0, spec.locations - 1);
+        op.a = pick(0, 2);
+        op.b = pick(0, 2);
+        switch (op.kind) {
+            case RandomOp::Load:
+                op.tag = pick(0, 2) == 0 ? LkmmTag::Acquire : LkmmTag::Once;
+                op.order = op.tag == LkmmTag::Acquire ? std::memory_order_acquire : std::memory_order_relaxed;
+                break;
+            case RandomOp::Store:
+                op.tag = pick(0, 2) == 0 ? LkmmTag::Release : LkmmTag::Once;
+                op.order = op.tag == LkmmTag::Release ? std::memory_order_release : std::memory_order_relaxed;
+                op.a = pick(1, 2);
+                break;
+            case RandomOp::Fence: {
+                static const LkmmTag t[] = {LkmmTag::FenceMb, LkmmTag::Wmb, LkmmTag::Rmb};
+                op.tag = t[pick(0, 2)];
+                break;
+            }
+            default:
+                op.helper = static_cast<RandomOp::KernelRmw>(pick(0, RandomOp::kKernelRmws - 1));
+                if (op.helper == RandomOp::AddUnless || op.helper == RandomOp::Xchg || op.helper == RandomOp::XchgAcquire)
+                    op.a = pick(1, 2);
+                break;
+        }
+        op.only_if_last_nonzero = pick(0, 9) == 0;
+        return op;
+    });
 }
 
 RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads, int max_ops, int max_total) {

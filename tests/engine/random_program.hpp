@@ -17,7 +17,8 @@ namespace mmcheck::testing {
 
 struct RandomOp {
     /// Locked: lock(m); r = x (relaxed); x = a (relaxed); unlock(m), on the program's one mutex.
-    enum Kind { Load, Store, FetchAdd, Exchange, Cas, CasWeak, Fence, Await, PlainLoad, PlainStore, Locked } kind = Load;
+    /// Kernel: the kernel.hpp RMW helper `helper` names (KernelRmw), as protocol models call it.
+    enum Kind { Load, Store, FetchAdd, Exchange, Cas, CasWeak, Fence, Await, PlainLoad, PlainStore, Locked, Kernel } kind = Load;
     int loc = 0;
     std::memory_order order = std::memory_order_relaxed;
     std::memory_order failure = std::memory_order_relaxed;
@@ -25,6 +26,13 @@ struct RandomOp {
     bool only_if_last_nonzero = false;  // value-dependent control flow
     LkmmTag tag = LkmmTag::Derived;      // LKMM flavour: the annotation (fences: the fence)
     enum Dep { None, Addr, Data, Ctrl } dep = None;  // on the thread's latest read, if any
+    /// kernel.hpp's RMW helpers: conditional ones (add_unless, inc_not_zero, the cmpxchg family)
+    /// may fail, a FailedRMW under LKMM (bell:44); the fully ordered ones carry their Mb tag on
+    /// relaxed C++ orders, so only the tag orders them (bell:47, cat:45-46).
+    enum KernelRmw {
+        AddUnless, IncNotZero, Cmpxchg, CmpxchgAcquire, CmpxchgRelease, CmpxchgRelaxed, AtomicInc, DecReturn,
+        Xchg, XchgAcquire, kKernelRmws
+    } helper = AddUnless;
 };
 
 struct RandomSpec {
@@ -51,6 +59,12 @@ RandomSpec random_spec_blocking(std::uint32_t seed, int max_threads = 3, int max
 /// taken by one thread is revisited by another's and a write outside the lock can revisit a
 /// read made before a lock that waits (issue 14: the cases a cut of stale lock waits loses).
 RandomSpec random_spec_locking(std::uint32_t seed, int max_threads = 3, int max_ops = 3, int max_total = 6);
+
+/// The kernel flavour: READ_ONCE / smp_load_acquire, WRITE_ONCE / smp_store_release, the
+/// kernel's fences, and kernel.hpp's RMW helpers (RandomOp::KernelRmw) racing on 1 or 2
+/// counters, so that conditional RMWs fail and succeed and RMWs take writes other RMWs took
+/// first (the optimal explorer's moot reads).
+RandomSpec random_spec_kernel(std::uint32_t seed, int max_threads = 3, int max_ops = 4, int max_total = 8);
 
 /// A Program running `spec`: registers and final location values are observed.
 Program random_program(const RandomSpec& spec);

@@ -226,8 +226,30 @@ Comparison compare_lkmm(std::uint32_t seed, int max_threads, int max_ops, int ma
     return c;
 }
 
+/// A graph's text with each event's LKMM tag (lkmm::tag_of) and dependencies: canonical_text
+/// leaves them out, and an explorer that builds an event itself (the optimal explorer's moot
+/// RMW write) must label it as the runtime does, or the whole-graph check judges another graph.
+std::string lkmm_text(const ExecutionGraph& g) {
+    std::string out = canonical_text(g);
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        out += 'T';
+        for (const Event& e : g.thread_events(static_cast<ThreadId>(t))) {
+            out += std::to_string(static_cast<int>(lkmm::tag_of(g, e)));
+            if (e.deps) {
+                for (const auto* d : {&e.deps->addr, &e.deps->data, &e.deps->ctrl}) {
+                    out += '/';
+                    for (std::uint32_t i : *d) out += std::to_string(i) + ',';
+                }
+            }
+            out += ';';
+        }
+    }
+    return out;
+}
+
 /// LKMM's porf-acyclic part: TruSt filtered by the LKMM check (explore_porf_acyclic) visits
-/// exactly the reference's graphs without a po ∪ rf cycle, each once, all consistent.
+/// exactly the reference's graphs without a po ∪ rf cycle, each once, all consistent, each
+/// event labelled (LKMM tag, dependencies) as in the reference's graph.
 Comparison compare_lkmm_acyclic(std::uint32_t seed, const RandomSpec& spec) {
     const Program prog = random_program(spec);
     Comparison c;
@@ -243,14 +265,14 @@ Comparison compare_lkmm_acyclic(std::uint32_t seed, const RandomSpec& spec) {
     opt.model = MemoryModelKind::LKMM;
     opt.stop_at_first_violation = false;
     opt.on_execution = [&](const ExecutionGraph& g, bool blocked) {
-        if (!fast_graphs.insert(canonical_text(g) + (blocked ? "B" : "")).second) ++duplicates;
+        if (!fast_graphs.insert(lkmm_text(g) + (blocked ? "B" : "")).second) ++duplicates;
         if (lkmm::check(g)) ++inconsistent;
         if (has_porf_cycle(g)) ++cyclic;
     };
     const ExploreResult fast = explore_porf_acyclic(prog, opt);
     ExploreOptions bopt = opt;
     bopt.on_execution = [&](const ExecutionGraph& g, bool blocked) {
-        if (!has_porf_cycle(g)) brute_graphs.insert(canonical_text(g) + (blocked ? "B" : ""));
+        if (!has_porf_cycle(g)) brute_graphs.insert(lkmm_text(g) + (blocked ? "B" : ""));
     };
     const ExploreResult brute = explore_brute_force(prog, bopt);
     if (duplicates != 0) fail(std::to_string(duplicates) + " graphs visited twice");
@@ -296,7 +318,17 @@ TEST_CASE("Under LKMM TruSt with the LKMM check visits exactly the reference's p
     sweep_seeds(2, 3, [](std::uint32_t seed) { return compare_lkmm_acyclic(seed, random_spec_locking(seed)); });
 }
 
-// MMCHECK_FROM=n MMCHECK_COUNT=k MMCHECK_KIND=blocking|locking mmcheck_tests "[.sweepacyclic]": per-seed
+TEST_CASE("Under LKMM TruSt with the LKMM check visits exactly the reference's porf-acyclic graphs on 300 random "
+          "programs of kernel.hpp RMW helpers that fail and succeed",
+          "[core][explore][random][lkmm]") {
+    // atomic_add_unless, atomic_inc_not_zero and the cmpxchg family fail as well as succeed
+    // (FailedRMW, bell:44), and fully ordered helpers are Mb only by their tag (relaxed C++
+    // orders, bell:47): an RMW that takes a write another RMW took first is a moot read whose
+    // write the explorer builds itself (page_tail/V1.10's false P5 under LKMM came from there).
+    sweep_seeds(1, 300, [](std::uint32_t seed) { return compare_lkmm_acyclic(seed, random_spec_kernel(seed)); });
+}
+
+// MMCHECK_FROM=n MMCHECK_COUNT=k MMCHECK_KIND=blocking|locking|kernel mmcheck_tests "[.sweepacyclic]": per-seed
 // times of the porf-acyclic comparison.
 TEST_CASE("Random programs can be swept for the porf-acyclic part", "[.sweepacyclic]") {
     const char* from = std::getenv("MMCHECK_FROM");
@@ -309,6 +341,7 @@ TEST_CASE("Random programs can be swept for the porf-acyclic part", "[.sweepacyc
         const auto t0 = std::chrono::steady_clock::now();
         const RandomSpec spec = k == "blocking"  ? random_spec_blocking(seed)
                                 : k == "locking" ? random_spec_locking(seed)
+                                : k == "kernel"  ? random_spec_kernel(seed)
                                                  : random_spec_lkmm(seed, 3, 5, 9);
         std::printf("seed %u ...", seed);
         std::fflush(stdout);

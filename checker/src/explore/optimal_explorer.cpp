@@ -360,6 +360,15 @@ bool OptimalExplorer::apply(const WorkItem& it) {
             req.flags = static_cast<std::uint16_t>(kRmwWrite | (r.flags & kLock));
             req.op = r.op;
             req.src = r.src;
+            // The write carries the read's LKMM annotation, as the runtime gives it (one
+            // annotation for both events of an RMW, Runtime::update and take_mutex). The
+            // runtime only replays this write later, it never re-adds it, so a write left
+            // untagged here stays untagged in every graph that extends it: kernel.hpp's
+            // fully ordered RMWs (atomic_inc_not_zero: relaxed C++ orders, tagged Mb) lost
+            // the [Mb & W] ; po edges of linux-kernel.cat:46 after the revisit, and
+            // page_tail/V1.10 got an MP that (prop \ id) & int (cat:109) forbids.
+            req.lk = r.lk;
+            req.deps = r.deps;
             Event w = make_event(g, t, req);
             const EventId wid = g.append(t, std::move(w));
             rc11::compute_msg_view(g, t, wid.index, g.event(wid));
