@@ -98,7 +98,7 @@ ThreadId ExecutionGraph::add_thread(std::string name, bool spawned, EventId spaw
     return static_cast<ThreadId>(threads_.size() - 1);
 }
 
-EventId ExecutionGraph::append(ThreadId t, Event e) {
+EventId ExecutionGraph::append(ThreadId t, Event&& e) {
     e.stamp = next_stamp_++;
     e.added = e.stamp;
     e.co_pos = -2;  // placed by co_insert_after
@@ -139,31 +139,63 @@ void ExecutionGraph::co_remove(EventId w) {
 void ExecutionGraph::cut_to_stamp(std::uint32_t s) {
     for (auto& v : events_) {
         // Stamps grow along po, so the events to drop are a suffix of each thread.
-        while (!v.empty() && v.back().stamp > s) v.pop_back();
+        while (!v.empty() && v.back().stamp > s) {
+            note_dropped(v.back());
+            v.pop_back();
+        }
     }
     drop_dead_writes_from_co();
     free_unreferenced_threads();
 }
 
 void ExecutionGraph::restrict_to(const View& keep) {
-    for (std::size_t t = 0; t < events_.size(); ++t)
-        if (events_[t].size() > keep[t]) events_[t].resize(keep[t]);
+    for (std::size_t t = 0; t < events_.size(); ++t) {
+        auto& v = events_[t];
+        if (v.size() <= keep[t]) continue;
+        for (std::size_t i = keep[t]; i < v.size(); ++i) note_dropped(v[i]);
+        v.resize(keep[t]);
+    }
     drop_dead_writes_from_co();
     free_unreferenced_threads();
 }
 
+void ExecutionGraph::assign_restricted(const ExecutionGraph& src, const View& keep) {
+    locations_ = src.locations_;
+    threads_ = src.threads_;
+    co_ = src.co_;
+    next_stamp_ = src.next_stamp_;
+    events_.resize(src.events_.size());
+    for (std::size_t t = 0; t < events_.size(); ++t) {
+        const auto& from = src.events_[t];
+        const std::size_t n = std::min<std::size_t>(from.size(), keep[t]);
+        events_[t].assign(from.begin(), from.begin() + static_cast<std::ptrdiff_t>(n));
+        for (std::size_t i = n; i < from.size(); ++i) note_dropped(from[i]);  // co positions as in co_
+    }
+    drop_dead_writes_from_co();
+    free_unreferenced_threads();
+}
+
+void ExecutionGraph::note_dropped(const Event& e) {
+    if (!e.is_write() || e.co_pos < 0) return;  // only placed writes are in a coherence list
+    auto& from = dropped_.from;
+    if (from.size() < co_.size()) from.resize(co_.size(), kNoneDropped);
+    if (from[e.loc] == kNoneDropped) dropped_.locations.push_back(e.loc);
+    from[e.loc] = std::min(from[e.loc], e.co_pos);
+}
+
 void ExecutionGraph::drop_dead_writes_from_co() {
-    for (std::size_t l = 0; l < co_.size(); ++l) {
+    // Only the locations a dropped write was placed in can hold dead writes, from the lowest
+    // such position on (every truncation notes its dropped events: note_dropped).
+    for (const LocId l : dropped_.locations) {
+        const auto i = static_cast<std::size_t>(dropped_.from[l]);
+        dropped_.from[l] = kNoneDropped;
         auto& list = co_[l];
-        // Most cuts delete no write of most locations: find the first dead one before moving.
-        std::size_t i = 0;
-        while (i < list.size() && list[i].index < events_[list[i].thread].size()) ++i;
-        if (i == list.size()) continue;
         list.erase(std::remove_if(list.begin() + static_cast<std::ptrdiff_t>(i), list.end(),
                                   [this](EventId w) { return w.index >= events_[w.thread].size(); }),
                    list.end());
-        renumber_co(static_cast<LocId>(l), i);
+        renumber_co(l, i);
     }
+    dropped_.locations.clear();
 }
 
 void ExecutionGraph::free_unreferenced_threads() {

@@ -91,7 +91,10 @@ int coherence_lower_bound(const ExecutionGraph& g, LocId loc, const View& hb, Ev
     }
     // CoRR / CoRW: per thread, the po-latest read of `loc` in the prefix reads the co-latest
     // write among that thread's reads (coherence of the existing graph), so one per thread.
-    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+    // No read can raise a bound that is already the co-last write: then the walk is skipped
+    // (a new lock or await read mostly has the latest write in its prefix).
+    const int top = static_cast<int>(co.size()) - 1;
+    for (std::size_t t = 0; t < g.num_threads() && lb < top; ++t) {
         const auto& ev = g.thread_events(static_cast<ThreadId>(t));
         for (int i = static_cast<int>(std::min<std::size_t>(hb[t], ev.size())) - 1; i >= 0; --i) {
             const Event& x = ev[static_cast<std::size_t>(i)];
@@ -105,33 +108,49 @@ int coherence_lower_bound(const ExecutionGraph& g, LocId loc, const View& hb, Ev
     return lb;
 }
 
-namespace {
-/// Calls f(read id, read) for every exclusive (RMW) read of the graph (ATOMICITY's readers)
-/// until f returns true; returns whether one did.
-template <class F>
-bool any_exclusive_read(const ExecutionGraph& g, F&& f) {
+bool read_by_exclusive(const ExecutionGraph& g, EventId w, EventId except) {
     for (std::size_t t = 0; t < g.num_threads(); ++t) {
         const auto& ev = g.thread_events(static_cast<ThreadId>(t));
         for (std::size_t i = 0; i < ev.size(); ++i)
-            if (ev[i].is_read() && ev[i].has(kRmwRead) &&
-                f(EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)}, ev[i]))
+            if (ev[i].is_read() && ev[i].has(kRmwRead) && ev[i].rf == w &&
+                EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)} != except)
                 return true;
     }
     return false;
 }
+
+namespace {
+/// Whether the event at (t, i) is an exclusive read of `w` other than `except`.
+bool exclusive_read_of(const ExecutionGraph& g, std::size_t t, std::size_t i, EventId w, EventId except) {
+    const Event& x = g.thread_events(static_cast<ThreadId>(t))[i];
+    return x.is_read() && x.has(kRmwRead) && x.rf == w &&
+           EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)} != except;
+}
 }  // namespace
 
-bool read_by_exclusive(const ExecutionGraph& g, EventId w, EventId except) {
-    return any_exclusive_read(g, [&](EventId id, const Event& x) { return x.rf == w && id != except; });
-}
-
-void ExclusiveReads::collect(const ExecutionGraph& g) {
-    collected_ = true;
-    reads_.clear();
-    any_exclusive_read(g, [&](EventId id, const Event& x) {
-        if (x.loc == loc_) reads_.emplace_back(id, x.rf);
-        return false;
-    });
+bool read_by_exclusive_placed(const ExecutionGraph& g, EventId w, EventId except) {
+    // A placed write part right after w in coherence: its read (the po-previous event).
+    const int p = g.co_index(w);
+    if (p >= -1) {
+        const auto& co = g.co(g.loc_of(w));
+        const auto next = static_cast<std::size_t>(p + 1);
+        if (next < co.size()) {
+            const EventId s = co[next];
+            if (s.index > 0 && g.event(s).has(kRmwWrite) && exclusive_read_of(g, s.thread, s.index - 1u, w, except))
+                return true;
+        }
+    }
+    // Write parts not added (the read is last) or not placed yet (the write part is last).
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        if (ev.empty()) continue;
+        const std::size_t last = ev.size() - 1;
+        if (exclusive_read_of(g, t, last, w, except)) return true;
+        if (last > 0 && ev[last].has(kRmwWrite) && ev[last].co_pos == -2 &&
+            exclusive_read_of(g, t, last - 1, w, except))
+            return true;
+    }
+    return false;
 }
 
 std::optional<EventId> find_race(const ExecutionGraph& g, EventId id) {
@@ -139,13 +158,13 @@ std::optional<EventId> find_race(const ExecutionGraph& g, EventId id) {
     if ((!e.is_read() && !e.is_write()) || g.location(e.loc).kind != LocKind::Plain) return std::nullopt;
     for (std::size_t t = 0; t < g.num_threads(); ++t) {
         if (t == id.thread) continue;
+        // The events of t in e's hb prefix (the first e.hb[t]) cannot race with e: start after.
         const auto& ev = g.thread_events(static_cast<ThreadId>(t));
-        for (std::size_t i = 0; i < ev.size(); ++i) {
+        for (std::size_t i = e.hb[t]; i < ev.size(); ++i) {
             const Event& x = ev[i];
             if ((!x.is_read() && !x.is_write()) || x.loc != e.loc) continue;
             if (!x.is_write() && !e.is_write()) continue;
-            if (!e.hb.contains(static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)))
-                return EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+            return EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
         }
     }
     return std::nullopt;
