@@ -24,10 +24,39 @@
 #include "model/rc11.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 
 namespace mmcheck {
 
 namespace {
+
+/// A read forced to a value in the cyclic part (explore_porf_parts): the read at
+/// po index `index` of `thread`, if it reads `loc`, takes `value` with its write left open
+/// (an unresolved rf), to be chosen among the writes of that value once the threads stopped.
+struct Guess {
+    ThreadId thread = 0;
+    std::uint16_t index = 0;
+    LocId loc = 0;
+    std::int64_t value = 0;
+    auto operator<=>(const Guess&) const = default;
+};
+using GuessSet = std::vector<Guess>;  // sorted, at most one guess per read
+
+/// What the runs of the cyclic part share: the guess sets found so far (each explored once,
+/// in the order found) and the cyclic graphs already counted.
+struct CyclicPart {
+    std::set<GuessSet> found;
+    std::deque<GuessSet> queue;
+    std::unordered_set<std::string> counted;
+    void offer(GuessSet s) {
+        if (found.insert(s).second) queue.push_back(std::move(s));
+    }
+};
 
 struct ReadOption {
     EventId w;
@@ -44,16 +73,27 @@ public:
         : ExplorerBase(p, o), by_check_(by_check) {
         frames_.emplace_back();
     }
+    /// A run of the cyclic part (explore_porf_parts): TruSt by the model's check with
+    /// the reads of `guesses` forced to their values; every forced read is given a write of its
+    /// value once the threads stopped (complete_graph), and only graphs with a po ∪ rf cycle
+    /// not counted before are counted. Runs offer `cyc` further guess sets (offer_guesses).
+    OptimalExplorer(const Program& p, const ExploreOptions& o, CyclicPart& cyc, GuessSet guesses)
+        : ExplorerBase(p, o), by_check_(true), cyc_(&cyc), guesses_(std::move(guesses)) {
+        frames_.emplace_back();
+    }
 
     ExecutionGraph& graph() override { return frames_.back().graph; }
     AddStatus add_event(ThreadId t, const EventRequest& req) override;
     [[nodiscard]] bool defers_waits() const override { return true; }
+    bool complete_graph() override;
+    void report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread, SourceRef src,
+                          const Outcome* outcome) override;
 
 protected:
     bool next_execution() override;
 
 private:
-    enum class ItemKind : std::uint8_t { ReadFrom, Moot, CoPosition, Revisit };
+    enum class ItemKind : std::uint8_t { ReadFrom, Moot, CoPosition, Revisit, Fulfil };
     /// One pending alternative: cut the frame's graph to `cut`, then apply the choice.
     struct WorkItem {
         ItemKind kind;
@@ -61,7 +101,7 @@ private:
         std::uint32_t cut = 0;
         EventId event;   // the read (ReadFrom), the write (CoPosition, Revisit)
         EventId target;  // ReadFrom: the write read; Revisit: the read revisited
-        int pos = -1;    // CoPosition: insert after this co index
+        int pos = -1;    // CoPosition: insert after this co index; Fulfil: the guess's index
     };
     struct Frame {
         ExecutionGraph graph;
@@ -111,8 +151,39 @@ private:
         }
     };
 
+    /// The guess of the read at `id`, if any.
+    const Guess* guess_at(EventId id) const {
+        for (const Guess& q : guesses_)
+            if (q.thread == id.thread && q.index == id.index) return &q;
+        return nullptr;
+    }
+    /// The forced read of guess k in `g` (null: not added in this run).
+    Event* guessed_read(ExecutionGraph& g, std::size_t k) const {
+        const Guess& q = guesses_[k];
+        if (q.thread >= g.num_threads() || q.index >= g.thread_size(q.thread)) return nullptr;
+        Event& e = g.event(EventId{static_cast<std::uint16_t>(q.thread), q.index});
+        return e.is_read() && e.loc == q.loc ? &e : nullptr;
+    }
+    /// Gives the forced reads from guess k on their writes back (a work item changes the
+    /// graph: the writes they were given may be gone; complete_graph chooses again).
+    void unfulfil(ExecutionGraph& g, std::size_t from = 0) const {
+        for (std::size_t k = from; k < guesses_.size(); ++k)
+            if (Event* e = guessed_read(g, k)) e->rf = EventId::unresolved();
+    }
+    void offer_guesses(EventId a);
+
     std::vector<Frame> frames_;
     const bool by_check_;
+    CyclicPart* const cyc_ = nullptr;
+    const GuessSet guesses_;
+    struct HeldViolation {
+        ViolationKind kind;
+        std::string message;
+        std::optional<ThreadId> thread;
+        SourceRef src;
+    };
+    std::vector<HeldViolation> held_;  ///< found while forced values were not yet justified
+    bool graph_complete_ = false;      ///< complete_graph() accepted this run's graph
     std::vector<Frame> spares_;  // at most as many as frames_ ever held
     // What read_options and co_positions found, used before either is called again: members
     // so that their storage is reused (a vector per added event was 3 % of mutex-N4-K2's
@@ -195,6 +266,22 @@ void OptimalExplorer::read_options(ExecutionGraph& g, EventId rid, const WaitPre
 AddStatus OptimalExplorer::add_read(ThreadId t, Event&& e, const WaitPredicate* wait) {
     ExecutionGraph& g = graph();
     const EventId id = g.append(t, std::move(e));
+    if (const Guess* q = guess_at(id)) {
+        // A forced read: its value is the guess, its write is chosen when the threads have
+        // stopped (complete_graph). At another location the guess does not describe this
+        // run: the run without it is explored by the guess set without it.
+        if (q->loc != g.event(id).loc) return AddStatus::Abort;
+        Event& r = g.event(id);
+        r.rf = EventId::unresolved();
+        r.value = q->value;
+        r.flags &= static_cast<std::uint16_t>(~(kRmwRead | kSpurious | kBlocked | kRace));
+        const bool conditional = r.has(kUpdate) || r.has(kLock);
+        const bool writes = read_writes_on(r, q->value);
+        if (writes) r.flags |= kRmwRead;
+        if (conditional) r.mode = writes ? r.succ_mode : r.fail_mode;
+        return consistent(g) ? AddStatus::Ok : AddStatus::Abort;
+    }
+    if (cyc_ != nullptr) offer_guesses(id);
     read_options(g, id, wait);
     const auto& opts = opts_;
     // Run the first real option now; every other one, moot ones included, is a work item.
@@ -217,12 +304,15 @@ void OptimalExplorer::co_positions(ExecutionGraph& g, EventId wid, int lb, bool 
     const Event& w = g.event(wid);
     std::vector<int>& pos = pos_;
     pos.clear();
-    if (w.has(kRmwWrite)) {
+    const Event& rmw_read =
+        g.event(EventId{wid.thread, static_cast<std::uint16_t>(w.has(kRmwWrite) ? wid.index - 1 : wid.index)});
+    if (w.has(kRmwWrite) && !rmw_read.rf.is_unresolved()) {
         // ATOMICITY: an RMW's write immediately follows the write its read part reads.
-        const Event& r = g.event(EventId{wid.thread, static_cast<std::uint16_t>(wid.index - 1)});
-        const int p = g.co_index(r.rf);
+        const int p = g.co_index(rmw_read.rf);
         if (p >= lb) pos.push_back(p);
     } else {
+        // (A forced read part reads a write chosen later: every place is offered, and the
+        // check rejects the ones ATOMICITY forbids once it is chosen.)
         const auto& co = g.co(w.loc);
         for (int p = static_cast<int>(co.size()) - 1; p >= lb; --p) {
             const EventId prev = p >= 0 ? co[static_cast<std::size_t>(p)] : EventId::init(w.loc);
@@ -258,7 +348,7 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event&& e) {
         // only ever Moot work items (never run), and a revisit that would make one is
         // dropped in apply_revisit.
         const EventId read{id.thread, static_cast<std::uint16_t>(id.index - 1)};
-        if (rc11::read_by_exclusive(g, g.event(read).rf, read))
+        if (!g.event(read).rf.is_unresolved() && rc11::read_by_exclusive(g, g.event(read).rf, read))
             throw DriverError("internal error: an executed RMW reads a write another RMW took");
     }
     const int lb = co_lower_bound(g, g.event(id).loc, g.event(id).hb, id, id);
@@ -267,6 +357,7 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event&& e) {
     if (pos.empty()) return AddStatus::Abort;
     g.co_insert_after(id, pos[0]);
     push_revisits(id);
+    if (cyc_ != nullptr) offer_guesses(id);
     auto& work = frames_.back().work;
     const std::uint32_t stamp = g.event(id).stamp;
     for (std::size_t k = pos.size(); k-- > 1;)
@@ -285,6 +376,8 @@ bool OptimalExplorer::maximal(const ExecutionGraph& g, EventId e, EventId a, con
     };
     int from = -2;
     if (ev.is_read()) {
+        // A forced read (cyclic part) has one choice, its guess: it is re-added the same.
+        if (ev.rf.is_unresolved()) return true;
         if (ev.has(kSpurious)) return false;  // the non-spurious choice comes first
         // A read that was revisited reads a write added after it: it was not added
         // maximally, unless that write is in a's prefix (it is there when r is re-added).
@@ -324,7 +417,7 @@ void OptimalExplorer::push_revisits(EventId a) {
         const auto& ev = g.thread_events(static_cast<ThreadId>(t));
         for (std::size_t i = aw.porf[t]; i < ev.size(); ++i) {
             const Event& r = ev[i];
-            if (!r.is_read() || r.loc != aw.loc) continue;
+            if (!r.is_read() || r.loc != aw.loc || r.rf.is_unresolved()) continue;  // a forced read keeps its guess
             const EventId rid{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
             if (!all_maximal(g, rid, a)) continue;
             work.push_back(WorkItem{ItemKind::Revisit, false, aw.stamp, a, rid, -1});
@@ -336,7 +429,14 @@ void OptimalExplorer::push_revisits(EventId a) {
 
 bool OptimalExplorer::apply(const WorkItem& it) {
     ExecutionGraph& g = graph();
+    if (!guesses_.empty() && it.kind != ItemKind::Fulfil) unfulfil(g);
     switch (it.kind) {
+        case ItemKind::Fulfil:
+            // The same graph, forced read `pos` given another write of its value (the ones
+            // after it choose again).
+            unfulfil(g, static_cast<std::size_t>(it.pos));
+            guessed_read(g, static_cast<std::size_t>(it.pos))->rf = it.target;
+            return true;
         case ItemKind::ReadFrom:
             g.cut_to_stamp(it.cut);
             set_read_from(g, it.event, it.target, it.spurious);
@@ -435,7 +535,8 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
         // A moot RMW's write: the revisited graph must no longer hold the RMW that took the
         // same write first (ATOMICITY).
         const EventId read{a.thread, static_cast<std::uint16_t>(a.index - 1)};
-        if (rc11::read_by_exclusive_placed(g, g.event(read).rf, read)) return false;
+        if (!g.event(read).rf.is_unresolved() && rc11::read_by_exclusive_placed(g, g.event(read).rf, read))
+            return false;
     }
     co_positions(g, a, lb, false);
     const auto& pos = pos_;
@@ -450,7 +551,102 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
     return true;
 }
 
+void OptimalExplorer::offer_guesses(EventId a) {
+    // Where a cycle can close (README fact (1): its last edge to appear is an rf edge into a
+    // read r of the (po ∪ rf)-prefix of the write a it reads): TruSt never revisits such a
+    // read; the cyclic part runs the program again with r forced to a's value instead (the
+    // events after r may differ under it: model code branches natively), and r then reads a
+    // write of that value. Two kinds of offer:
+    //  * r in a's prefix: the guess set of this run plus r := a's value, if r reading a is
+    //    consistent on a's prefix (a read ordered before a by ppo closes an hb cycle, cat:109);
+    //  * from the porf-acyclic run only, every read of another thread with every value the
+    //    location's writes take (the value domain): a's value may come after r only once r
+    //    holds it, when the model code branches on it (collapse/V4.0's six cycles).
+    // A read of a's own thread never: po-loc; rf^-1 (or rf after it in po) breaks coherence
+    // or closes no cycle (cat:80).
+    ExecutionGraph& g = graph();
+    const Event& ae = g.event(a);
+    const bool single = guesses_.empty();
+    auto offer = [&](EventId r, std::int64_t v, EventId w_in_prefix) {
+        GuessSet s = guesses_;
+        s.push_back(Guess{r.thread, r.index, ae.loc, v});
+        std::sort(s.begin(), s.end());
+        if (cyc_->found.count(s) != 0) return;
+        if (w_in_prefix != EventId{}) {
+            ExecutionGraph h = g;
+            h.restrict_to(h.event(w_in_prefix).porf);
+            h.event(r).rf = w_in_prefix;
+            if (!consistent(h)) return;
+        }
+        cyc_->offer(std::move(s));
+    };
+    if (ae.is_write()) {
+        for (std::size_t t = 0; t < g.num_threads(); ++t) {
+            if (t == a.thread) continue;
+            const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+            for (std::size_t i = 0; i < ev.size(); ++i) {
+                const Event& r = ev[i];
+                if (!r.is_read() || r.loc != ae.loc || r.rf.is_unresolved()) continue;
+                const EventId rid{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+                if (i < ae.porf[t]) offer(rid, ae.value, a);
+                else if (single) offer(rid, ae.value, EventId{});
+            }
+        }
+    } else if (single) {
+        for (const EventId w : g.co(ae.loc))
+            if (w.thread != a.thread) offer(a, g.event(w).value, EventId{});
+    }
+}
+
+bool OptimalExplorer::complete_graph() {
+    if (guesses_.empty()) return true;
+    ExecutionGraph& g = graph();
+    // Each forced read, in guess order, reads a write of its value: the first choice here,
+    // the others as Fulfil work items (each replays this graph and chooses again after it).
+    for (std::size_t k = 0; k < guesses_.size(); ++k) {
+        Event* r = guessed_read(g, k);
+        if (r == nullptr) return false;  // the read was never made: another guess set's run
+        if (!r->rf.is_unresolved()) continue;
+        const LocId loc = r->loc;
+        std::vector<EventId> opts;
+        const auto& co = g.co(loc);
+        for (std::size_t i = co.size() + 1; i-- > 0;) {
+            const EventId w = i == 0 ? EventId::init(loc) : co[i - 1];
+            if (g.write_value(w) != guesses_[k].value) continue;
+            guessed_read(g, k)->rf = w;
+            if (consistent(g)) opts.push_back(w);
+        }
+        if (opts.empty()) {
+            unfulfil(g, k);
+            return false;
+        }
+        for (std::size_t j = opts.size(); j-- > 1;)
+            frames_.back().work.push_back(WorkItem{ItemKind::Fulfil, false, 0, EventId{}, opts[j], static_cast<int>(k)});
+        guessed_read(g, k)->rf = opts[0];
+    }
+    // Only graphs with a po ∪ rf cycle, each once: the acyclic ones are the acyclic part's
+    // (its TruSt run visits each of them once), a cyclic one may come from several guess sets.
+    if (!has_porf_cycle(g) || !cyc_->counted.insert(canonical_text(g)).second) return false;
+    graph_complete_ = true;
+    for (HeldViolation& v : held_) ExplorerBase::report_violation(v.kind, std::move(v.message), v.thread, v.src, nullptr);
+    held_.clear();
+    return true;
+}
+
+void OptimalExplorer::report_violation(ViolationKind kind, std::string message, std::optional<ThreadId> thread,
+                                       SourceRef src, const Outcome* outcome) {
+    // A forced value belongs to an execution only once a write of it is found consistent:
+    // violations met while the threads run wait for complete_graph.
+    if (!guesses_.empty() && !graph_complete_) {
+        held_.push_back(HeldViolation{kind, std::move(message), thread, src});
+        return;
+    }
+    ExplorerBase::report_violation(kind, std::move(message), thread, src, outcome);
+}
+
 bool OptimalExplorer::next_execution() {
+    held_.clear();
+    graph_complete_ = false;
     while (!stopping()) {
         Frame& f = frames_.back();
         if (f.work.empty()) {
@@ -479,10 +675,70 @@ ExploreResult explore_porf_acyclic(const Program& program, const ExploreOptions&
     return ex.run();
 }
 
+ExploreResult explore_porf_parts(const Program& program, const ExploreOptions& options) {
+    // The porf-acyclic part (TruSt by the model's check, no guess), then one run of the same
+    // explorer per guess set it and the later runs offer, in the order offered, each counting
+    // only cyclic graphs not counted before. Each run is a fresh explorer: limits are what is
+    // left of the caller's, and execution numbers continue across runs.
+    const auto start = std::chrono::steady_clock::now();
+    CyclicPart cyc;
+    ExploreResult total;
+    GuessSet guesses;
+    for (;;) {
+        ExploreOptions o = options;
+        if (options.time_limit_seconds > 0) {
+            const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            o.time_limit_seconds = std::max(options.time_limit_seconds - used, 1e-9);
+        }
+        if (options.max_executions != 0) o.max_executions = options.max_executions - total.stats.executions();
+        OptimalExplorer ex(program, o, cyc, std::move(guesses));
+        ExploreResult r = ex.run();
+        const std::uint64_t before = total.stats.executions();
+        total.stats.complete += r.stats.complete;
+        total.stats.blocked += r.stats.blocked;
+        total.stats.events += r.stats.events;
+        total.stats.revisits += r.stats.revisits;
+        for (auto& v : r.violations) {
+            // Collecting every violation, each failure once (as ExplorerBase does in a run):
+            // a later run may meet one an earlier run reported.
+            const bool again = std::any_of(total.violations.begin(), total.violations.end(), [&](const Violation& u) {
+                return u.kind == v.kind && u.message == v.message && u.thread == v.thread &&
+                       u.src.line == v.src.line && std::string_view(u.src.file) == v.src.file;
+            });
+            if (again && !options.keep_violation) continue;
+            v.execution += before;
+            total.violations.push_back(std::move(v));
+        }
+        for (const auto& [out, n] : r.outcomes) total.outcomes[out] += n;
+        total.flags.insert(r.flags.begin(), r.flags.end());
+        if (total.limit_hit.empty() || total.limit_hit == "livelock") total.limit_hit = r.limit_hit.empty() ? total.limit_hit : r.limit_hit;
+        if (total.limit_detail.empty()) total.limit_detail = r.limit_detail;
+        if (!r.exhaustive) total.exhaustive = false;
+        const bool stop = options.stop_at_first_violation && !r.violations.empty();
+        // A livelock (the event bound cut one run) is reported and exploration goes on, as
+        // in one run; every other limit stops it.
+        const bool limit = (!r.limit_hit.empty() && r.limit_hit != "livelock") || !r.limit_detail.empty();
+        if (stop || limit || cyc.queue.empty()) {
+            if (stop && !cyc.queue.empty()) total.exhaustive = false;
+            break;
+        }
+        if (options.max_executions != 0 && total.stats.executions() >= options.max_executions) {
+            total.limit_hit = "max-executions";
+            total.exhaustive = false;
+            break;
+        }
+        guesses = std::move(cyc.queue.front());
+        cyc.queue.pop_front();
+    }
+    total.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    settle_verdict(total);
+    return total;
+}
+
 ExploreResult explore(const Program& program, const ExploreOptions& options) {
     // TruSt's revisits assume po ∪ rf acyclic; a model that allows load buffering (LKMM) is
     // explored by its own exact explorer.
-    if (!memory_model(options.model).porf_acyclic()) return explore_allowing_porf_cycles(program, options);
+    if (!memory_model(options.model).porf_acyclic()) return explore_porf_parts(program, options);
     OptimalExplorer ex(program, options);
     return ex.run();
 }

@@ -173,7 +173,7 @@ ShardResult explore_shard(const Program& program, const ExploreOptions& options,
     ShardResult part;
     part.spec = spec;
     if (!memory_model(options.model).porf_acyclic()) {
-        // The speculative explorer (LKMM) has no partition: part 1 explores everything.
+        // The two-part explorer (LKMM, explore_porf_parts) has no partition: part 1 explores everything.
         part.record.partitioned = false;
         if (spec.index == 0) {
             ExploreOptions o = options;
