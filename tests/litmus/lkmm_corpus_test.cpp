@@ -34,7 +34,6 @@ std::map<std::string, std::string> herd7_verdicts() {
 /// Files herd7 decides that mmcheck does not run to the end or judges differently, each with
 /// the reason (found by reading the file and linux-kernel.cat). None is in the front end.
 /// Keep in step with docs/mmcheck.md ("The corpus").
-constexpr const char* kBounded = "explorer: bounded by the 20 s limit (many-thread RCU/lock cycles; lkmm-explore)";
 // Both re-run with herd7 7.58 (herdtools7 1ca343e16) and the LKMM of herdtools7 catalogue/linux
 // at 5feffe4e8: herd7-verdicts.tsv is right for today's LKMM on both; the gap is mmcheck's.
 constexpr const char* kCryptoControlData =
@@ -48,12 +47,6 @@ constexpr const char* kOota =
     "value, flagged data-race); mmcheck takes values only from writes, so it has no such execution";
 const std::map<std::string, std::string>& known_exceptions() {
     static const std::map<std::string, std::string> m = {
-        {"auto/C-RR-G+RR-G+RR-G+RR-G+RR-G+RR-R+RR-R.litmus", kBounded},
-        {"auto/C-RR-G+RR-G+RR-R+RR-G+RR-G+RR-R+RR-R.litmus", kBounded},
-        {"auto/C-RR-G+RR-R+RR-R+RR-G+RR-G+RR-G+RR-R.litmus", kBounded},
-        {"auto/C-RR-G+RR-R+RR-R+RR-R+RR-G+RR-R+RR-R.litmus", kBounded},
-        {"auto/C-RR-G+RR-R+RR-R+RR-R+RR-R+RR-G+RR-R.litmus", kBounded},
-        {"manual/kernel/C-seqlock.litmus", kBounded},
         {"manual/kernel/crypto-control-data.litmus", kCryptoControlData},
         {"manual/plain/C-OOTA.litmus", kOota},
     };
@@ -89,9 +82,8 @@ TEST_CASE("litmus LKMM corpus: verdicts agree with herd7 on the files it decides
         const auto ex = known_exceptions().find(rel);
         const bool excepted = ex != known_exceptions().end();
         if (!outcome.empty() && !excepted) unexpected.push_back(rel + " (herd7: " + herd + "): " + outcome);
-        // A file bounded by the time limit may finish on a faster machine; any other exception
-        // that now agrees must leave the list.
-        if (outcome.empty() && excepted && ex->second != kBounded)
+        // An exception that now agrees must leave the list.
+        if (outcome.empty() && excepted)
             unexpected.push_back(rel + ": listed as an exception but now agrees");
         if (!outcome.empty()) ++disagree_or_not_run;
     }
