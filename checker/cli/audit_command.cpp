@@ -151,7 +151,7 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
         ctx.outcomes = &sc.outcomes;
 
         std::vector<SiteRow> rows;
-        std::size_t bearing = 0, redundant = 0, cut = 0;
+        std::size_t bearing = 0, redundant = 0, cut = 0, fixed = 0;
         for (std::size_t i = 0; i < a.sites.size(); ++i) {
             const SiteAudit& sa = a.sites[i];
             SiteRow r{&sa, relative_file(sa.site.file, s.source_root), site_verdict_name(sa.verdict), "", ""};
@@ -176,6 +176,8 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
                 }
             } else if (sa.verdict == SiteVerdict::Redundant) {
                 ++redundant;
+            } else if (sa.verdict == SiteVerdict::NotWeakenable) {
+                ++fixed;
             } else {
                 ++cut;
                 r.result += " (" + (sa.result.limit_hit.empty() ? std::string("limit") : sa.result.limit_hit) + ")";
@@ -210,7 +212,9 @@ int cmd_audit(const Settings& s, const std::vector<std::string>& names, const st
 
         if (s.format == Format::Json) continue;
         std::cout << "== " << sc.name << " (" << memory_model_name(o.explore.model) << "): " << rows.size() << " ordering sites: " << bearing << " load-bearing, "
-                  << redundant << " redundant" << (cut > 0 ? ", " + std::to_string(cut) + " cut by a limit" : "")
+                  << redundant << " redundant"
+                  << (fixed > 0 ? ", " + std::to_string(fixed) + " not weakenable under " + memory_model_name(o.explore.model) : "")
+                  << (cut > 0 ? ", " + std::to_string(cut) + " cut by a limit" : "")
                   << '\n';
         std::size_t wl = 4, wt = 6, wf = 8, wk = 4;
         for (const auto& r : rows) {

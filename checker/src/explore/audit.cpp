@@ -14,6 +14,7 @@ const char* site_verdict_name(SiteVerdict v) {
         case SiteVerdict::LoadBearing: return "load-bearing";
         case SiteVerdict::Redundant: return "redundant";
         case SiteVerdict::Inconclusive: return "inconclusive";
+        case SiteVerdict::NotWeakenable: return "not weakenable";
     }
     return "?";
 }
@@ -50,6 +51,7 @@ AuditResult audit(const Program& program, const AuditOptions& options) {
                     case Verdict::Safe: a.verdict = SiteVerdict::Redundant; break;
                     case Verdict::Bounded: a.verdict = SiteVerdict::Inconclusive; break;
                 }
+                if (weak.instrumentation->not_weakenable()) a.verdict = SiteVerdict::NotWeakenable;
             } catch (...) {
                 errors[i] = std::current_exception();
             }

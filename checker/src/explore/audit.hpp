@@ -19,6 +19,9 @@ enum class SiteVerdict : std::uint8_t {
     LoadBearing,  ///< without it a violation appears (the site's result holds it)
     Redundant,    ///< without it the program is still safe, exhaustively
     Inconclusive, ///< a limit cut the exploration first
+    /// the memory model has no weaker form of it (a lock's order under LKMM, lock.cat): the
+    /// exploration ran unweakened and says nothing about the site
+    NotWeakenable,
 };
 const char* site_verdict_name(SiteVerdict v);
 

@@ -29,6 +29,7 @@ Event make_event(const ExecutionGraph& g, ThreadId t, const EventRequest& req) {
     e.label = req.label;
     e.src = req.src;
     e.lk = req.lk;
+    e.write_lk = req.write_lk;
     e.deps = req.deps;
     if (req.update != nullptr) e.update = std::make_shared<const UpdateFn>(*req.update);
     rc11::init_views(g, t, static_cast<std::uint16_t>(g.thread_size(t)), e);

@@ -46,6 +46,7 @@ public:
     [[nodiscard]] bool keeps(const EventRequest& req) const override {
         return model_.has_event(req.kind, req.flags, req.lk);
     }
+    [[nodiscard]] bool lock_order_weakenable() const override { return model_.lock_order_from_mode(); }
     const char* intern(std::string_view s) override;
 
 protected:

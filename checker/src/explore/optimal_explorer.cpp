@@ -467,7 +467,9 @@ bool OptimalExplorer::apply(const WorkItem& it) {
             // fully ordered RMWs (atomic_inc_not_zero: relaxed C++ orders, tagged Mb) lost
             // the [Mb & W] ; po edges of linux-kernel.cat:46 after the revisit, and
             // page_tail/V1.10 got an MP that (prop \ id) & int (cat:109) forbids.
-            req.lk = r.lk;
+            // An update's write part has a tag of its own (Event::write_lk: the audit's
+            // dropped trailing mb); a lock's write has its read's.
+            req.lk = r.has(kUpdate) ? r.write_lk : r.lk;
             req.deps = r.deps;
             Event w = make_event(g, t, req);
             const EventId wid = g.append(t, std::move(w));

@@ -101,6 +101,9 @@ struct Event {
     /// dependencies on earlier reads of the thread (po indices; null when there are none).
     /// Sync-srcu fences keep their srcu_struct in `loc`.
     LkmmTag lk = LkmmTag::Derived;
+    /// Update reads: the tag of their write part, for an explorer that adds that write (a
+    /// revisit): lk, but for a fully ordered RMW whose trailing mb the audit dropped (Once).
+    LkmmTag write_lk = LkmmTag::Derived;
     std::shared_ptr<const Dependencies> deps;
     const char* op = "";          ///< operation name for traces ("load", "fetch_add", ...)
     const char* label = nullptr;  ///< step label set by the model, or null

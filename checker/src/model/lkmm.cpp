@@ -712,6 +712,10 @@ public:
     [[nodiscard]] bool has_event(EventKind, std::uint16_t, LkmmTag tag) const override {
         return tag != LkmmTag::NotLkmm;
     }
+    /// lock.cat:73-74 makes every lock read an Acquire and every unlock a Release (Release |
+    /// UL, Acquire | LKR) whatever the C++ order, and the kernel has no relaxed spin_lock:
+    /// the audit reports such sites as not weakenable.
+    [[nodiscard]] bool lock_order_from_mode() const override { return false; }
     [[nodiscard]] std::optional<std::string> check(const ExecutionGraph& g) const override {
         return lkmm::check(g);
     }

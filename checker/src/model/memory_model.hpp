@@ -36,6 +36,9 @@ public:
     /// Whether an event the model code asks for exists under this model: RC11 drops the
     /// LKMM-only fences (kLkmmOnly), LKMM drops events tagged LkmmTag::NotLkmm.
     [[nodiscard]] virtual bool has_event(EventKind kind, std::uint16_t flags, LkmmTag tag) const = 0;
+    /// Whether lock, unlock and trylock events are ordered by their C++ order (Event::mode),
+    /// so that a relaxed lock means something (mmcheck audit). LKMM: no (lock.cat).
+    [[nodiscard]] virtual bool lock_order_from_mode() const { return true; }
 
     /// Whole-graph consistency, every axiom recomputed from po, rf, co and the events' labels:
     /// nullopt when `g` is consistent, otherwise the name of an axiom it violates (as the

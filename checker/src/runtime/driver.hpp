@@ -36,6 +36,7 @@ struct EventRequest {
     const char* label = nullptr;
     SourceRef src;
     LkmmTag lk = LkmmTag::Derived;              ///< the LKMM annotation of the operation
+    LkmmTag write_lk = LkmmTag::Derived;        ///< updates: the annotation of the write part
     std::shared_ptr<const Dependencies> deps;   ///< its dependencies (null: none)
 };
 
@@ -86,6 +87,9 @@ public:
     /// not under RC11; a fence only the C++11 mapping needs does not under LKMM). The runtime
     /// adds no event, and replays none, for a request this rejects.
     [[nodiscard]] virtual bool keeps(const EventRequest& req) const { (void)req; return true; }
+    /// Whether the memory model takes the order of lock, unlock and trylock events from their
+    /// C++ order (RC11), so that the audit can relax it; LKMM's lock.cat orders them by kind.
+    [[nodiscard]] virtual bool lock_order_weakenable() const { return true; }
     /// Called once every thread has finished, blocked or stopped, before final() (and before
     /// a violated run ends): a driver that leaves choices open while the threads run (LKMM's
     /// exploration chooses rf and co last) makes them here. False ends the run as aborted.

@@ -8,6 +8,7 @@
 /// The runtime fills it; explorers never look at it.
 #pragma once
 
+#include <atomic>
 #include <compare>
 #include <cstdint>
 #include <map>
@@ -54,6 +55,11 @@ public:
     bool count_checks = false;
     /// The site to weaken in every run, if any.
     std::optional<OrderingSite> weakened;
+
+    /// The weakened site has no weaker form under the memory model explored (a lock's
+    /// order under LKMM, lock.cat): set by the runtime, read by audit().
+    void mark_not_weakenable() { not_weakenable_.store(true, std::memory_order_relaxed); }
+    [[nodiscard]] bool not_weakenable() const { return not_weakenable_.load(std::memory_order_relaxed); }
 
     void add_sites(const std::set<OrderingSite>& s) {
         const std::lock_guard<std::mutex> lock(mu_);
@@ -108,6 +114,7 @@ public:
 private:
     bool counting_ = true;
     mutable std::mutex mu_;
+    std::atomic<bool> not_weakenable_{false};
     std::set<OrderingSite> sites_;
     std::map<std::string, CheckCount, std::less<>> checks_;
     std::uint64_t complete_ = 0;

@@ -161,6 +161,14 @@ Mode write_part(std::memory_order mo) {
     }
     return Mode::SC;
 }
+
+/// An access's LKMM tag once the audit relaxes its order: the kernel's _relaxed form
+/// (linux-kernel.def: smp_load_acquire -> READ_ONCE, smp_store_release -> WRITE_ONCE,
+/// xchg / xchg_acquire / xchg_release -> xchg_relaxed are all {once}). Without a tag
+/// (Derived) LKMM derives it from the relaxed C++ order (lkmm::tag_of), and RC11 reads no tag.
+LkmmTag relaxed_tag(LkmmTag t) {
+    return t == LkmmTag::Acquire || t == LkmmTag::Release || t == LkmmTag::Mb ? LkmmTag::Once : t;
+}
 }  // namespace
 
 ExecutionContext& detail::current_context() {
@@ -582,10 +590,11 @@ std::int64_t Runtime::load(LocId loc, std::memory_order order, SourceRef src) {
     req.op = "load";
     req.src = src;
     if (is_atomic(req.mode)) note_access();
-    if (instr_ != nullptr && is_acquire(req.mode) &&
-        ordering_site("load", std::string(order_name(order)) + " load", "relax to relaxed", src))
-        req.mode = Mode::Rlx;
+    const bool weak = instr_ != nullptr && is_acquire(req.mode) &&
+                      ordering_site("load", std::string(order_name(order)) + " load", "relax to relaxed", src);
+    if (weak) req.mode = Mode::Rlx;
     take_annotation(req);
+    if (weak) req.lk = relaxed_tag(req.lk);
     return next_event(req).value;
 }
 
@@ -601,10 +610,11 @@ void Runtime::store(LocId loc, std::int64_t value, std::memory_order order, Sour
     req.op = "store";
     req.src = src;
     if (is_atomic(req.mode)) note_access();
-    if (instr_ != nullptr && is_release(req.mode) &&
-        ordering_site("store", std::string(order_name(order)) + " store", "relax to relaxed", src))
-        req.mode = Mode::Rlx;
+    const bool weak = instr_ != nullptr && is_release(req.mode) &&
+                      ordering_site("store", std::string(order_name(order)) + " store", "relax to relaxed", src);
+    if (weak) req.mode = Mode::Rlx;
     take_annotation(req);
+    if (weak) req.lk = relaxed_tag(req.lk);
     next_event(req);
 }
 
@@ -614,8 +624,10 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     if (tearing_down_) return UpdateResult{0, false};
     if (in_final_) throw std::logic_error("read-modify-writes are not allowed in final()");
     note_access();
-    if (instr_ != nullptr && (success != std::memory_order_relaxed || failure != std::memory_order_relaxed) &&
-        ordering_site(op_name, std::string(order_name(success)) + " RMW", "relax to relaxed", src)) {
+    const bool weak = instr_ != nullptr &&
+                      (success != std::memory_order_relaxed || failure != std::memory_order_relaxed) &&
+                      ordering_site(op_name, std::string(order_name(success)) + " RMW", "relax to relaxed", src);
+    if (weak) {
         success = std::memory_order_relaxed;
         failure = std::memory_order_relaxed;
     }
@@ -655,6 +667,18 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
         c11_fence.lk = LkmmTag::NotLkmm;
         if (!driver_.keeps(c11_fence)) req.op = threads_[self()].kernel_ops.front().name;
     }
+    if (weak) req.lk = relaxed_tag(req.lk);
+    // The audit's weakenings of a fully ordered RMW under LKMM: its leading mb is
+    // `[M] ; po ; [Mb & R]` and its trailing mb `[Mb & W] ; po ; [M]` (linux-kernel.cat:45-46),
+    // so dropping one leaves that event of the RMW unordered (Once). The C++11 mapping's
+    // fences carry the same sites under RC11, which reads no tag: RC11 audits are unchanged.
+    LkmmTag write_lk = req.lk;
+    if (req.lk == LkmmTag::Mb && instr_ != nullptr && !running_.empty()) {
+        if (threads_[self()].leading_mb_dropped) req.lk = LkmmTag::Once;
+        if (trailing_mb_weakened(src)) write_lk = LkmmTag::Once;
+    }
+    if (!running_.empty()) threads_[self()].leading_mb_dropped = false;
+    req.write_lk = write_lk;
     const Event& r = next_event(req);
     const std::int64_t old = r.value;
     if (!r.has(kRmwRead)) return UpdateResult{old, false};
@@ -667,7 +691,7 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
     w.flags = kRmwWrite;
     w.op = req.op;
     w.src = src;
-    w.lk = req.lk;  // one annotation for both events of the RMW
+    w.lk = write_lk;  // one annotation for both events of the RMW (but for a dropped trailing mb)
     w.deps = threads_[self()].op_deps;
     next_event(w);
     return UpdateResult{old, true};
@@ -675,26 +699,17 @@ UpdateResult Runtime::update(LocId loc, const UpdateFn& fn, std::memory_order su
 
 void Runtime::fence(std::memory_order order, SourceRef src) {
     if (tearing_down_ || in_final_) return;
-    if (instr_ != nullptr) {
-        // A fence inside a kernel primitive is named by its role there: the barrier itself
-        // (smp_mb), or the leading / trailing full barrier of a fully ordered RMW (kernel.hpp
-        // writes those as MB; RMW(RLX); MB), or the part the primitive names.
-        std::string kind = std::string(order_name(order)) + " fence";
+    if (instr_ != nullptr && ordering_site("atomic_thread_fence", fence_kind(order), "drop", src)) {
+        // Dropped: no event under either model. An LKMM fence (smp_mb's F[mb], smp_wmb's
+        // F[wmb], smp_mb__*) goes with the C++ one. A fully ordered RMW's C++ fences are no
+        // events under LKMM (NotLkmm): there the dropped leading mb is its read's Mb tag,
+        // taken off when the RMW is added (update), and a trailing mb is decided there too.
+        EventRequest dropped;
+        take_annotation(dropped);  // the annotation was this fence's: never the next op's
         const auto& ops = threads_[self()].kernel_ops;
-        if (!ops.empty()) {
-            const char* part = nullptr;
-            for (const auto& op : ops)
-                if (op.part != nullptr) part = op.part;
-            if (part != nullptr) kind = part;
-            else if (ops.front().accessed) kind = "trailing mb";
-            else if (std::strncmp(ops.front().name, "smp_", 4) == 0) kind = "barrier";
-            else kind = "leading mb";
-        }
-        if (ordering_site("atomic_thread_fence", kind, "drop", src)) {
-            EventRequest dropped;
-            take_annotation(dropped);  // the annotation was this fence's: never the next op's
-            return;
-        }
+        if (dropped.lk == LkmmTag::NotLkmm && !ops.empty() && !ops.front().accessed)
+            threads_[self()].leading_mb_dropped = true;
+        return;
     }
     EventRequest req;
     req.kind = EventKind::Fence;
@@ -719,10 +734,11 @@ std::int64_t Runtime::await(LocId loc, std::memory_order order, const WaitPredic
     req.op = "await";
     req.src = src;
     if (is_atomic(req.mode)) note_access();
-    if (instr_ != nullptr && is_acquire(req.mode) &&
-        ordering_site("await", std::string(order_name(order)) + " await", "relax to relaxed", src))
-        req.mode = Mode::Rlx;
+    const bool weak = instr_ != nullptr && is_acquire(req.mode) &&
+                      ordering_site("await", std::string(order_name(order)) + " await", "relax to relaxed", src);
+    if (weak) req.mode = Mode::Rlx;
     take_annotation(req);
+    if (weak) req.lk = relaxed_tag(req.lk);
     const Event& e = next_event(req);
     const std::int64_t v = e.value;
     if (!pred(v)) block_on_last_event();
@@ -754,7 +770,8 @@ void Runtime::lock(LocId mutex, SourceRef src) {
     req.op = "lock";
     req.src = src;
     note_access();
-    if (instr_ != nullptr && ordering_site("lock", "lock acquire", "relax to relaxed", src)) req.mode = Mode::Rlx;
+    if (instr_ != nullptr && ordering_site("lock", "lock acquire", "relax to relaxed", src))
+        weaken_lock_order(req.mode);
     take_annotation(req);
     const Event& r = next_event(req);
     if (!r.has(kRmwRead)) block_on_last_event();  // held: wait (a read of 0 always takes it)
@@ -772,7 +789,8 @@ bool Runtime::try_lock(LocId mutex, SourceRef src) {
     req.op = "trylock";
     req.src = src;
     note_access();
-    if (instr_ != nullptr && ordering_site("trylock", "trylock acquire", "relax to relaxed", src)) req.mode = Mode::Rlx;
+    if (instr_ != nullptr && ordering_site("trylock", "trylock acquire", "relax to relaxed", src))
+        weaken_lock_order(req.mode);
     take_annotation(req);
     const Event& r = next_event(req);
     if (!r.has(kRmwRead)) return false;
@@ -829,7 +847,8 @@ void Runtime::unlock(LocId mutex, SourceRef src) {
     req.op = "unlock";
     req.src = src;
     note_access();
-    if (instr_ != nullptr && ordering_site("unlock", "unlock release", "relax to relaxed", src)) req.mode = Mode::Rlx;
+    if (instr_ != nullptr && ordering_site("unlock", "unlock release", "relax to relaxed", src))
+        weaken_lock_order(req.mode);
     take_annotation(req);
     next_event(req);
 }
@@ -872,6 +891,7 @@ void Runtime::end_kernel_op() {
     if (tearing_down_ || in_final_ || running_.empty()) return;
     auto& ops = threads_[self()].kernel_ops;
     if (!ops.empty()) ops.pop_back();
+    if (ops.empty()) threads_[self()].leading_mb_dropped = false;  // a leading mb with no RMW after it
 }
 
 void Runtime::note_access() {
@@ -880,8 +900,45 @@ void Runtime::note_access() {
     if (!ops.empty()) ops.front().accessed = true;
 }
 
+std::string Runtime::fence_kind(std::memory_order order) const {
+    // A fence inside a kernel primitive is named by its role there: the barrier itself
+    // (smp_mb), or the leading / trailing full barrier of a fully ordered RMW (kernel.hpp
+    // writes those as MB; RMW(RLX); MB), or the part the primitive names.
+    std::string kind = std::string(order_name(order)) + " fence";
+    const auto& ops = threads_[self()].kernel_ops;
+    if (!ops.empty()) {
+        const char* part = nullptr;
+        for (const auto& op : ops)
+            if (op.part != nullptr) part = op.part;
+        if (part != nullptr) kind = part;
+        else if (ops.front().accessed) kind = "trailing mb";
+        else if (std::strncmp(ops.front().name, "smp_", 4) == 0) kind = "barrier";
+        else kind = "leading mb";
+    }
+    return kind;
+}
+
+bool Runtime::trailing_mb_weakened(SourceRef src) const {
+    // kernel.hpp's fully ordered RMWs end with fence(seq_cst) inside the same primitive, after
+    // the RMW's access: the site that fence names (fence_kind: "trailing mb" or the part).
+    if (!instr_->weakened || threads_[self()].kernel_ops.empty()) return false;
+    return *instr_->weakened == site_of("atomic_thread_fence", fence_kind(std::memory_order_seq_cst), "drop", src);
+}
+
+void Runtime::weaken_lock_order(Mode& mode) {
+    if (driver_.lock_order_weakenable()) mode = Mode::Rlx;
+    else instr_->mark_not_weakenable();
+}
+
 bool Runtime::ordering_site(const char* op, std::string kind, const char* weakening, SourceRef src) {
     if (running_.empty()) return false;
+    OrderingSite site = site_of(op, std::move(kind), weakening, src);
+    const bool hit = instr_->weakened && *instr_->weakened == site;
+    if (instr_->record_sites) sites_seen_.insert(std::move(site));
+    return hit;
+}
+
+OrderingSite Runtime::site_of(const char* op, std::string kind, const char* weakening, SourceRef src) const {
     const ThreadId t = self();
     const auto& ops = threads_[t].kernel_ops;
     OrderingSite site;
@@ -904,9 +961,7 @@ bool Runtime::ordering_site(const char* op, std::string kind, const char* weaken
             }
     }
     site.kind = std::move(kind);
-    const bool hit = instr_->weakened && *instr_->weakened == site;
-    if (instr_->record_sites) sites_seen_.insert(std::move(site));
-    return hit;
+    return site;
 }
 
 void Runtime::mark_violated(ThreadId t) {

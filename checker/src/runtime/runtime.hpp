@@ -136,6 +136,9 @@ private:
             bool accessed = false;  ///< a memory access ran inside it (leading vs trailing mb)
         };
         std::vector<KernelOp> kernel_ops;
+        /// The audit dropped the leading full barrier of the open fully ordered RMW (its
+        /// NotLkmm fence): under LKMM its read is then no Mb event (linux-kernel.cat:45).
+        bool leading_mb_dropped = false;
         /// The LKMM annotation for the thread's next operation (annotate), and the po index
         /// of its latest read (last_read).
         LkmmTag pending_tag = LkmmTag::Derived;
@@ -200,6 +203,16 @@ private:
     /// An ordering of the current thread about to be added: records its site (audit) and
     /// returns true when it is the site to weaken in this exploration.
     bool ordering_site(const char* op, std::string kind, const char* weakening, SourceRef src);
+    /// The site ordering_site would name, recording nothing (OrderingSite's identity).
+    OrderingSite site_of(const char* op, std::string kind, const char* weakening, SourceRef src) const;
+    /// The audit's kind for a fence of the current thread ("barrier", "leading mb", ...).
+    std::string fence_kind(std::memory_order order) const;
+    /// Whether the trailing full barrier of the fully ordered RMW being added (the fence
+    /// kernel.hpp issues after it) is the site this exploration weakens.
+    bool trailing_mb_weakened(SourceRef src) const;
+    /// A lock, unlock or trylock site was hit: weakens `mode` when the memory model takes
+    /// the order of lock events from it, else marks the site as not weakenable.
+    void weaken_lock_order(Mode& mode);
     /// A memory access of the current thread (for leading/trailing fences of a primitive).
     void note_access();
     void count_check(std::string_view message, bool premise, bool implication);
