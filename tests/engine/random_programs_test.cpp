@@ -25,17 +25,18 @@ namespace {
 struct Comparison {
     bool ok = true;
     std::string why;
+    /// Keeps the first failure only, with what was compared, the seed and the program.
+    void fail(const std::string& what, std::uint32_t seed, const RandomSpec& spec, const std::string& reason) {
+        if (!ok) return;
+        ok = false;
+        why = what + std::to_string(seed) + ": " + reason + "\n" + spec.describe();
+    }
 };
 
 Comparison compare_spec(std::uint32_t seed, const RandomSpec& spec) {
     const Program prog = random_program(spec);
     Comparison c;
-    auto fail = [&](const std::string& why) {
-        if (c.ok) {
-            c.ok = false;
-            c.why = "seed " + std::to_string(seed) + ": " + why + "\n" + spec.describe();
-        }
-    };
+    auto fail = [&](const std::string& why) { c.fail("seed ", seed, spec, why); };
 
     std::unordered_set<std::string> seen;
     std::uint64_t duplicates = 0, inconsistent = 0;
@@ -190,12 +191,7 @@ Comparison compare_lkmm(std::uint32_t seed, int max_threads, int max_ops, int ma
     const RandomSpec spec = random_spec_lkmm(seed, max_threads, max_ops, max_total);
     const Program prog = random_program(spec);
     Comparison c;
-    auto fail = [&](const std::string& why) {
-        if (c.ok) {
-            c.ok = false;
-            c.why = "lkmm seed " + std::to_string(seed) + ": " + why + "\n" + spec.describe();
-        }
-    };
+    auto fail = [&](const std::string& why) { c.fail("lkmm seed ", seed, spec, why); };
     std::set<std::string> fast_graphs, brute_graphs;
     std::uint64_t duplicates = 0, inconsistent = 0, brute_duplicates = 0;
     ExploreOptions opt;
@@ -254,12 +250,7 @@ std::string lkmm_text(const ExecutionGraph& g) {
 Comparison compare_lkmm_acyclic(std::uint32_t seed, const RandomSpec& spec) {
     const Program prog = random_program(spec);
     Comparison c;
-    auto fail = [&](const std::string& why) {
-        if (c.ok) {
-            c.ok = false;
-            c.why = "lkmm acyclic seed " + std::to_string(seed) + ": " + why + "\n" + spec.describe();
-        }
-    };
+    auto fail = [&](const std::string& why) { c.fail("lkmm acyclic seed ", seed, spec, why); };
     std::set<std::string> fast_graphs, brute_graphs;
     std::uint64_t duplicates = 0, inconsistent = 0, cyclic = 0;
     ExploreOptions opt;
@@ -290,12 +281,7 @@ Comparison compare_lkmm_acyclic(std::uint32_t seed, const RandomSpec& spec) {
 Comparison compare_lkmm_parts(std::uint32_t seed, const RandomSpec& spec) {
     const Program prog = random_program(spec);
     Comparison c;
-    auto fail = [&](const std::string& why) {
-        if (c.ok) {
-            c.ok = false;
-            c.why = "lkmm parts seed " + std::to_string(seed) + ": " + why + "\n" + spec.describe();
-        }
-    };
+    auto fail = [&](const std::string& why) { c.fail("lkmm parts seed ", seed, spec, why); };
     std::set<std::string> fast_graphs, brute_graphs;
     std::uint64_t duplicates = 0, inconsistent = 0;
     ExploreOptions opt;
