@@ -268,7 +268,7 @@ def main():
     ap.add_argument("--random", type=int, default=0, help="generated tests to add")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="write each generated and each disagreeing test here")
-    a = ap.parse_args()
+    a = ap.parse_intermixed_args()  # ctest passes the paths after the options
 
     herd7 = os.environ.get("MMCHECK_HERD7") or shutil.which("herd7")
     lkmm = os.environ.get("MMCHECK_HERD7_LKMM", "")
