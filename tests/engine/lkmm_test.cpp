@@ -244,6 +244,22 @@ TEST_CASE("LKMM LB: a dependency on one side only leaves the cycle allowed", "[c
     CHECK(exists(lkmm_run(bodies), {{"0:r0", 1}, {"1:r1", 1}}));
 }
 
+TEST_CASE("LKMM LB: two reads of the cycle's write are forced together (each in the other's write's prefix)",
+          "[core][lkmm]") {
+    // P0: r0 = Rx; r1 = Rx; Wy1   P1: r2 = Ry; Wx1   exists r0=1 /\ r1=1 /\ r2=1: both of P0's
+    // reads are on a cycle through P1's Wx1; nothing orders a read before a later write
+    // (no dependency, fence, acquire or release): allowed. The graph needs both reads forced
+    // at once: forcing r0 alone leaves r1 to read x's initial value (Wx1 comes later), which
+    // coherence forbids after r0 read Wx1 (CoRR, cat:80), so no run of {r0} is a step to it;
+    // the cycle-closing offer made when Wx1 is added in that run forces r1 too
+    // (explore/README.md, "The cyclic part").
+    const std::vector<B> bodies{
+        [](Shape& m) { m.reg["0:r0"] = rd(m.x); m.reg["0:r1"] = rd(m.x); wr(m.y, 1); },
+        [](Shape& m) { m.reg["1:r2"] = rd(m.y); wr(m.x, 1); },
+    };
+    CHECK(exists(lkmm_run(bodies), {{"0:r0", 1}, {"0:r1", 1}, {"1:r2", 1}}));
+}
+
 TEST_CASE("LKMM LB: acquire on one side and release on the other forbid the cycle", "[core][lkmm]") {
     // acq-po (cat:28) and po-rel (cat:29) are nonrw-fence, so fence & int is in ppo.
     const std::vector<B> bodies{

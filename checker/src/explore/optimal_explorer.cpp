@@ -27,9 +27,11 @@
 #include <chrono>
 #include <deque>
 #include <set>
+#include <climits>
+#include <map>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <tuple>
 
 namespace mmcheck {
 
@@ -47,16 +49,108 @@ struct Guess {
 };
 using GuessSet = std::vector<Guess>;  // sorted, at most one guess per read
 
+/// The initial write's writer in the value domain.
+constexpr ThreadId kInitWriter = 0xFFFF;
+
 /// What the runs of the cyclic part share: the guess sets found so far (each explored once,
-/// in the order found) and the cyclic graphs already counted.
+/// in the order found), the value domain and the offer sites (explore/README.md, "The cyclic
+/// part").
 struct CyclicPart {
     std::set<GuessSet> found;
     std::deque<GuessSet> queue;
-    std::unordered_set<std::string> counted;
+    /// (location, value, writer): the initial values and the values of justified writes.
+    std::set<std::tuple<LocId, std::int64_t, ThreadId>> domain;
+    /// Offer sites by location: a run's guess set and one more read it may force (the value
+    /// of the Guess is unused); each site is offered every value of its location's domain,
+    /// the ones found later too.
+    std::map<LocId, std::vector<std::pair<GuessSet, Guess>>> sites;
+    std::set<std::pair<GuessSet, Guess>> known_sites;
+
     void offer(GuessSet s) {
+        std::sort(s.begin(), s.end());
         if (found.insert(s).second) queue.push_back(std::move(s));
     }
+    void offer(const GuessSet& base, Guess g) {
+        GuessSet s = base;
+        s.push_back(g);
+        offer(std::move(s));
+    }
+    void add_site(const GuessSet& base, const Guess& site) {
+        if (!known_sites.insert({base, site}).second) return;
+        sites[site.loc].emplace_back(base, site);
+        for (auto it = domain.lower_bound({site.loc, INT64_MIN, 0}); it != domain.end() && std::get<0>(*it) == site.loc;
+             ++it) {
+            Guess g = site;
+            g.value = std::get<1>(*it);
+            offer(base, g);
+        }
+    }
+    void add_value(LocId loc, std::int64_t v, ThreadId writer) {
+        if (!domain.insert({loc, v, writer}).second) return;
+        const auto f = sites.find(loc);
+        if (f == sites.end()) return;
+        // By index: offer() never adds sites, but keep the loop valid if it ever did.
+        for (std::size_t i = 0; i < f->second.size(); ++i) {
+            Guess g = f->second[i].second;
+            g.value = v;
+            offer(f->second[i].first, g);
+        }
+    }
 };
+
+/// po ∪ rf is acyclic once the reads in `cut` are taken to read nothing (Kahn's algorithm,
+/// as has_porf_cycle).
+bool porf_acyclic_without(const ExecutionGraph& g, const std::vector<EventId>& cut) {
+    const std::size_t n = g.num_threads();
+    std::vector<std::size_t> done(n, 0);
+    auto ready = [&](std::size_t t) {
+        const Event& e = g.thread_events(static_cast<ThreadId>(t))[done[t]];
+        if (!e.is_read() || e.rf.is_init() || e.rf.is_unresolved()) return true;
+        const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(done[t])};
+        if (std::find(cut.begin(), cut.end(), id) != cut.end()) return true;
+        return e.rf.index < done[e.rf.thread];
+    };
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (std::size_t t = 0; t < n; ++t)
+            while (done[t] < g.thread_size(static_cast<ThreadId>(t)) && ready(t)) {
+                ++done[t];
+                progress = true;
+            }
+    }
+    for (std::size_t t = 0; t < n; ++t)
+        if (done[t] < g.thread_size(static_cast<ThreadId>(t))) return false;
+    return true;
+}
+
+/// The canonical guess set of a complete graph, the one guess set whose run counts it: start
+/// from the reads that read a write of a higher-numbered thread (without their rf edges po ∪
+/// rf is acyclic: every other edge goes forward in (thread, index) order) and drop each in
+/// turn, lowest (thread, index) first, if po ∪ rf stays acyclic without it. The result is
+/// minimal (restoring any one rf edge closes a cycle: a later drop only restores edges).
+/// Empty iff po ∪ rf is acyclic.
+GuessSet canonical_guesses(const ExecutionGraph& g) {
+    if (porf_acyclic_without(g, {})) return {};
+    std::vector<EventId> s;
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        for (std::size_t i = 0; i < ev.size(); ++i)
+            if (ev[i].is_read() && !ev[i].rf.is_init() && !ev[i].rf.is_unresolved() && ev[i].rf.thread > t)
+                s.push_back(EventId{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)});
+    }
+    for (std::size_t k = 0; k < s.size();) {
+        std::vector<EventId> trial = s;
+        trial.erase(trial.begin() + static_cast<std::ptrdiff_t>(k));
+        if (porf_acyclic_without(g, trial))
+            s = std::move(trial);
+        else
+            ++k;
+    }
+    GuessSet out;
+    for (const EventId r : s) out.push_back(Guess{r.thread, r.index, g.event(r).loc, g.event(r).value});
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 struct ReadOption {
     EventId w;
@@ -75,8 +169,9 @@ public:
     }
     /// A run of the cyclic part (explore_porf_parts): TruSt by the model's check with
     /// the reads of `guesses` forced to their values; every forced read is given a write of its
-    /// value once the threads stopped (complete_graph), and only graphs with a po ∪ rf cycle
-    /// not counted before are counted. Runs offer `cyc` further guess sets (offer_guesses).
+    /// value by a higher-numbered thread once the threads stopped (complete_graph), and a graph
+    /// is counted only if `guesses` is its canonical guess set (canonical_guesses). Runs offer
+    /// `cyc` further guess sets (offer_guesses, offer_sites) and grow its value domain.
     OptimalExplorer(const Program& p, const ExploreOptions& o, CyclicPart& cyc, GuessSet guesses)
         : ExplorerBase(p, o), by_check_(true), cyc_(&cyc), guesses_(std::move(guesses)) {
         frames_.emplace_back();
@@ -171,6 +266,10 @@ private:
             if (Event* e = guessed_read(g, k)) e->rf = EventId::unresolved();
     }
     void offer_guesses(EventId a);
+    /// The cyclic part's value-domain offers from a leaf (explore/README.md, "The cyclic part").
+    void offer_sites(const ExecutionGraph& g);
+    /// Adds the values of the leaf's justified writes to the value domain.
+    void add_justified_values(const ExecutionGraph& g);
 
     std::vector<Frame> frames_;
     const bool by_check_;
@@ -281,7 +380,6 @@ AddStatus OptimalExplorer::add_read(ThreadId t, Event&& e, const WaitPredicate* 
         if (conditional) r.mode = writes ? r.succ_mode : r.fail_mode;
         return consistent(g) ? AddStatus::Ok : AddStatus::Abort;
     }
-    if (cyc_ != nullptr) offer_guesses(id);
     read_options(g, id, wait);
     const auto& opts = opts_;
     // Run the first real option now; every other one, moot ones included, is a work item.
@@ -357,7 +455,15 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event&& e) {
     if (pos.empty()) return AddStatus::Abort;
     g.co_insert_after(id, pos[0]);
     push_revisits(id);
-    if (cyc_ != nullptr) offer_guesses(id);
+    if (cyc_ != nullptr) {
+        offer_guesses(id);
+        // A write with no forced read in its (po ∪ rf)-prefix is justified (every read before
+        // it reads a write, in a consistent graph): its value joins the value domain.
+        const bool justified = std::none_of(guesses_.begin(), guesses_.end(), [&](const Guess& q) {
+            return g.event(id).porf.contains(static_cast<std::uint16_t>(q.thread), q.index);
+        });
+        if (justified) cyc_->add_value(g.event(id).loc, g.event(id).value, t);
+    }
     auto& work = frames_.back().work;
     const std::uint32_t stamp = g.event(id).stamp;
     for (std::size_t k = pos.size(); k-- > 1;)
@@ -554,67 +660,107 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
 }
 
 void OptimalExplorer::offer_guesses(EventId a) {
-    // Where a cycle can close (README fact (1): its last edge to appear is an rf edge into a
-    // read r of the (po ∪ rf)-prefix of the write a it reads): TruSt never revisits such a
-    // read; the cyclic part runs the program again with r forced to a's value instead (the
-    // events after r may differ under it: model code branches natively), and r then reads a
-    // write of that value. Two kinds of offer:
-    //  * r in a's prefix: the guess set of this run plus r := a's value, if r reading a is
-    //    consistent on a's prefix (a read ordered before a by ppo closes an hb cycle, cat:109);
-    //  * from the porf-acyclic run only, every read of another thread with every value the
-    //    location's writes take (the value domain): a's value may come after r only once r
-    //    holds it, when the model code branches on it (collapse/V4.0's six cycles).
-    // A read of a's own thread never: po-loc; rf^-1 (or rf after it in po) breaks coherence
-    // or closes no cycle (cat:80).
+    // The cycle-closing offer (README fact (1): a cycle's last edge to appear is an rf edge
+    // into a read r of the (po ∪ rf)-prefix of the write a it reads): TruSt never revisits
+    // such a read; the cyclic part runs the program again with r forced to a's value instead
+    // (the events after r may differ under it: model code branches natively), and r then
+    // reads a write of that value. Offered: the guess set of this run plus r := a's value, for
+    // r of a lower-numbered thread than a (a canonical guess set only holds reads of a
+    // higher-numbered thread's write), if r reading a is consistent on a's prefix (a read
+    // ordered before a by ppo closes an hb cycle, cat:109; this prunes almost all offers).
+    // This offer is what reaches guess sets whose reads must be forced together (README,
+    // "The cyclic part"); the value-domain offers (offer_sites) reach the others.
     ExecutionGraph& g = graph();
     const Event& ae = g.event(a);
-    const bool single = guesses_.empty();
-    auto offer = [&](EventId r, std::int64_t v, EventId w_in_prefix) {
-        GuessSet s = guesses_;
-        s.push_back(Guess{r.thread, r.index, ae.loc, v});
-        std::sort(s.begin(), s.end());
-        if (cyc_->found.count(s) != 0) return;
-        if (w_in_prefix != EventId{}) {
+    if (!ae.is_write()) return;
+    // Only a write with a forced read in its prefix: the reads forced together are each in
+    // the prefix of another's write (README, "The cyclic part"); every other set is reached by
+    // the value-domain offers.
+    if (std::none_of(guesses_.begin(), guesses_.end(), [&](const Guess& q) {
+            return ae.porf.contains(static_cast<std::uint16_t>(q.thread), q.index);
+        }))
+        return;
+    for (std::size_t t = 0; t < a.thread; ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        for (std::size_t i = 0; i < ae.porf[t]; ++i) {
+            const Event& r = ev[i];
+            if (!r.is_read() || r.loc != ae.loc || r.rf.is_unresolved()) continue;
+            const EventId rid{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+            GuessSet s = guesses_;
+            s.push_back(Guess{rid.thread, rid.index, ae.loc, ae.value});
+            std::sort(s.begin(), s.end());
+            if (cyc_->found.count(s) != 0) continue;
             ExecutionGraph h = g;
-            h.restrict_to(h.event(w_in_prefix).porf);
-            h.event(r).rf = w_in_prefix;
-            if (!consistent(h)) return;
+            h.restrict_to(h.event(a).porf);
+            h.event(rid).rf = a;
+            if (consistent(h)) cyc_->offer(std::move(s));
         }
-        cyc_->offer(std::move(s));
-    };
-    if (ae.is_write()) {
+    }
+}
+
+void OptimalExplorer::offer_sites(const ExecutionGraph& g) {
+    // Every read not forced and outside the forced reads' (po ∪ rf)-prefixes is a site: this
+    // run's guess set plus that read, with every value of its location's domain.
+    for (std::size_t t = 0; t < g.num_threads(); ++t) {
+        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+        for (std::size_t i = 0; i < ev.size(); ++i) {
+            const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+            if (!ev[i].is_read() || guess_at(id) != nullptr) continue;
+            const bool before_forced = std::any_of(guesses_.begin(), guesses_.end(), [&](const Guess& q) {
+                return g.event(EventId{static_cast<std::uint16_t>(q.thread), q.index}).porf.contains(id.thread, id.index);
+            });
+            if (!before_forced) cyc_->add_site(guesses_, Guess{id.thread, id.index, ev[i].loc, 0});
+        }
+    }
+}
+
+void OptimalExplorer::add_justified_values(const ExecutionGraph& g) {
+    // The least fixpoint of "every read po-before the write reads the initial value or a
+    // justified write" (ValueExplorer::note_justified's rule): a value only a cycle through
+    // the write itself produces is never justified.
+    for (LocId l = 0; l < g.num_locations(); ++l) cyc_->add_value(l, g.location(l).initial, kInitWriter);
+    std::vector<std::vector<char>> just(g.num_threads());
+    for (std::size_t t = 0; t < g.num_threads(); ++t) just[t].assign(g.thread_size(static_cast<ThreadId>(t)), 0);
+    for (bool changed = true; changed;) {
+        changed = false;
         for (std::size_t t = 0; t < g.num_threads(); ++t) {
-            if (t == a.thread) continue;
             const auto& ev = g.thread_events(static_cast<ThreadId>(t));
             for (std::size_t i = 0; i < ev.size(); ++i) {
-                const Event& r = ev[i];
-                if (!r.is_read() || r.loc != ae.loc || r.rf.is_unresolved()) continue;
-                const EventId rid{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
-                if (i < ae.porf[t]) offer(rid, ae.value, a);
-                else if (single) offer(rid, ae.value, EventId{});
+                const Event& e = ev[i];
+                if (e.is_read() && (e.rf.is_unresolved() || (!e.rf.is_init() && just[e.rf.thread][e.rf.index] == 0)))
+                    break;
+                if (e.is_write() && just[t][i] == 0) {
+                    just[t][i] = 1;
+                    changed = true;
+                    cyc_->add_value(e.loc, e.value, static_cast<ThreadId>(t));
+                }
             }
         }
-    } else if (single) {
-        for (const EventId w : g.co(ae.loc))
-            if (w.thread != a.thread) offer(a, g.event(w).value, EventId{});
     }
 }
 
 bool OptimalExplorer::complete_graph() {
-    if (guesses_.empty()) return true;
+    if (cyc_ == nullptr) return true;
     ExecutionGraph& g = graph();
-    // Each forced read, in guess order, reads a write of its value: the first choice here,
-    // the others as Fulfil work items (each replays this graph and chooses again after it).
+    if (guesses_.empty()) {
+        // The porf-acyclic part: every leaf is a graph; each of its reads is a site.
+        offer_sites(g);
+        add_justified_values(g);
+        return true;
+    }
+    for (std::size_t k = 0; k < guesses_.size(); ++k)
+        if (guessed_read(g, k) == nullptr) return false;  // the read was never made: another guess set's run
+    // Each forced read, in guess order, reads a write of its value by a higher-numbered thread
+    // (a canonical guess set holds no other read): the first choice here, the others as Fulfil
+    // work items (each replays this graph and chooses again after it).
     for (std::size_t k = 0; k < guesses_.size(); ++k) {
         Event* r = guessed_read(g, k);
-        if (r == nullptr) return false;  // the read was never made: another guess set's run
         if (!r->rf.is_unresolved()) continue;
-        const LocId loc = r->loc;
         std::vector<EventId> opts;
-        const auto& co = g.co(loc);
-        for (std::size_t i = co.size() + 1; i-- > 0;) {
-            const EventId w = i == 0 ? EventId::init(loc) : co[i - 1];
-            if (g.write_value(w) != guesses_[k].value) continue;
+        const auto& co = g.co(r->loc);
+        for (std::size_t i = co.size(); i-- > 0;) {
+            const EventId w = co[i];
+            if (w.thread <= guesses_[k].thread || g.write_value(w) != guesses_[k].value) continue;
             guessed_read(g, k)->rf = w;
             if (consistent(g)) opts.push_back(w);
         }
@@ -626,9 +772,19 @@ bool OptimalExplorer::complete_graph() {
             frames_.back().work.push_back(WorkItem{ItemKind::Fulfil, false, 0, EventId{}, opts[j], static_cast<int>(k)});
         guessed_read(g, k)->rf = opts[0];
     }
-    // Only graphs with a po ∪ rf cycle, each once: the acyclic ones are the acyclic part's
-    // (its TruSt run visits each of them once), a cyclic one may come from several guess sets.
-    if (!has_porf_cycle(g) || !cyc_->counted.insert(canonical_text(g)).second) return false;
+    add_justified_values(g);
+    // The guess set is minimal for this graph when each forced read is in the (po ∪ rf)-prefix
+    // of the write it reads, without the forced reads' rf edges (porf views are computed when
+    // an event is added, before any forced read has its write): only then is the graph a step
+    // towards a larger canonical set (README, "The cyclic part"), and only then can it be
+    // canonical itself.
+    for (std::size_t k = 0; k < guesses_.size(); ++k) {
+        const Guess& q = guesses_[k];
+        if (!g.event(guessed_read(g, k)->rf).porf.contains(static_cast<std::uint16_t>(q.thread), q.index)) return false;
+    }
+    offer_sites(g);
+    // Each cyclic graph is counted by one run: its canonical guess set's.
+    if (canonical_guesses(g) != guesses_) return false;
     graph_complete_ = true;
     for (HeldViolation& v : held_) ExplorerBase::report_violation(v.kind, std::move(v.message), v.thread, v.src, nullptr);
     held_.clear();
@@ -680,8 +836,9 @@ ExploreResult explore_porf_acyclic(const Program& program, const ExploreOptions&
 ExploreResult explore_porf_parts(const Program& program, const ExploreOptions& options) {
     // The porf-acyclic part (TruSt by the model's check, no guess), then one run of the same
     // explorer per guess set it and the later runs offer, in the order offered, each counting
-    // only cyclic graphs not counted before. Each run is a fresh explorer: limits are what is
-    // left of the caller's, and execution numbers continue across runs.
+    // only the cyclic graphs whose canonical guess set is its own. Each run is a fresh
+    // explorer: limits are what is left of the caller's, and execution numbers continue
+    // across runs.
     const auto start = std::chrono::steady_clock::now();
     CyclicPart cyc;
     ExploreResult total;
