@@ -171,7 +171,7 @@ public:
     /// the reads of `guesses` forced to their values; every forced read is given a write of its
     /// value by a higher-numbered thread once the threads stopped (complete_graph), and a graph
     /// is counted only if `guesses` is its canonical guess set (canonical_guesses). Runs offer
-    /// `cyc` further guess sets (offer_guesses, offer_sites) and grow its value domain.
+    /// `cyc` further guess sets (offer_sites, offer_cycle_closing) and grow its value domain.
     OptimalExplorer(const Program& p, const ExploreOptions& o, CyclicPart& cyc, GuessSet guesses)
         : ExplorerBase(p, o), by_check_(true), cyc_(&cyc), guesses_(std::move(guesses)) {
         frames_.emplace_back();
@@ -265,7 +265,8 @@ private:
         for (std::size_t k = from; k < guesses_.size(); ++k)
             if (Event* e = guessed_read(g, k)) e->rf = EventId::unresolved();
     }
-    void offer_guesses(EventId a);
+    /// The cyclic part's cycle-closing offers from a leaf whose forced reads are unresolved.
+    void offer_cycle_closing(const ExecutionGraph& g);
     /// The cyclic part's value-domain offers from a leaf (explore/README.md, "The cyclic part").
     void offer_sites(const ExecutionGraph& g);
     /// Adds the values of the leaf's justified writes to the value domain.
@@ -456,7 +457,6 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event&& e) {
     g.co_insert_after(id, pos[0]);
     push_revisits(id);
     if (cyc_ != nullptr) {
-        offer_guesses(id);
         // A write with no forced read in its (po ∪ rf)-prefix is justified (every read before
         // it reads a write, in a consistent graph): its value joins the value domain.
         const bool justified = std::none_of(guesses_.begin(), guesses_.end(), [&](const Guess& q) {
@@ -659,41 +659,55 @@ bool OptimalExplorer::apply_revisit(const WorkItem& it) {
     return true;
 }
 
-void OptimalExplorer::offer_guesses(EventId a) {
-    // The cycle-closing offer (README fact (1): a cycle's last edge to appear is an rf edge
-    // into a read r of the (po ∪ rf)-prefix of the write a it reads): TruSt never revisits
-    // such a read; the cyclic part runs the program again with r forced to a's value instead
-    // (the events after r may differ under it: model code branches natively), and r then
-    // reads a write of that value. Offered: the guess set of this run plus r := a's value, for
-    // r of a lower-numbered thread than a (a canonical guess set only holds reads of a
-    // higher-numbered thread's write), if r reading a is consistent on a's prefix (a read
-    // ordered before a by ppo closes an hb cycle, cat:109; this prunes almost all offers).
-    // This offer is what reaches guess sets whose reads must be forced together (README,
-    // "The cyclic part"); the value-domain offers (offer_sites) reach the others.
-    ExecutionGraph& g = graph();
-    const Event& ae = g.event(a);
-    if (!ae.is_write()) return;
-    // Only a write with a forced read in its prefix: the reads forced together are each in
-    // the prefix of another's write (README, "The cyclic part"); every other set is reached by
-    // the value-domain offers.
-    if (std::none_of(guesses_.begin(), guesses_.end(), [&](const Guess& q) {
-            return ae.porf.contains(static_cast<std::uint16_t>(q.thread), q.index);
-        }))
-        return;
-    for (std::size_t t = 0; t < a.thread; ++t) {
-        const auto& ev = g.thread_events(static_cast<ThreadId>(t));
-        for (std::size_t i = 0; i < ae.porf[t]; ++i) {
-            const Event& r = ev[i];
-            if (!r.is_read() || r.loc != ae.loc || r.rf.is_unresolved()) continue;
-            const EventId rid{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
-            GuessSet s = guesses_;
-            s.push_back(Guess{rid.thread, rid.index, ae.loc, ae.value});
-            std::sort(s.begin(), s.end());
-            if (cyc_->found.count(s) != 0) continue;
-            ExecutionGraph h = g;
-            h.restrict_to(h.event(a).porf);
-            h.event(rid).rf = a;
-            if (consistent(h)) cyc_->offer(std::move(s));
+void OptimalExplorer::offer_cycle_closing(const ExecutionGraph& g) {
+    // Where a cycle can close (README fact (1): its last edge to appear is an rf edge into a
+    // read r of the (po ∪ rf)-prefix of the write a it reads): TruSt never revisits such a
+    // read; the cyclic part runs the program again with r forced to a's value instead. From a
+    // leaf that is no fulfilled step (README, "The cyclic part": reads that must be forced
+    // together), each write a with a forced read in its prefix offers the guess set plus r :=
+    // a's value, for each read r of a lower-numbered thread (a canonical guess set holds only
+    // reads of a higher-numbered thread's write) in a's prefix at a's location, if r reading a
+    // is consistent on a's prefix (a read ordered before a by ppo closes an hb cycle, cat:109;
+    // this prunes almost all offers).
+    // The reads r that some forced read q's would-be write w' has in its prefix: w' of q's
+    // location and value, by a higher-numbered thread, with q in its prefix (a write that
+    // would close q's cycle, were the graph consistent with it).
+    std::vector<View> fulfilling;
+    for (const Guess& q : guesses_)
+        for (std::size_t u = q.thread + 1; u < g.num_threads(); ++u)
+            for (const Event& w : g.thread_events(static_cast<ThreadId>(u)))
+                if (w.is_write() && w.loc == q.loc && w.value == q.value &&
+                    w.porf.contains(static_cast<std::uint16_t>(q.thread), q.index))
+                    fulfilling.push_back(w.porf);
+    for (std::size_t u = 0; u < g.num_threads(); ++u) {
+        const auto& wev = g.thread_events(static_cast<ThreadId>(u));
+        for (std::size_t j = 0; j < wev.size(); ++j) {
+            const Event& ae = wev[j];
+            if (!ae.is_write()) continue;
+            if (std::none_of(guesses_.begin(), guesses_.end(), [&](const Guess& q) {
+                    return ae.porf.contains(static_cast<std::uint16_t>(q.thread), q.index);
+                }))
+                continue;
+            const EventId a{static_cast<std::uint16_t>(u), static_cast<std::uint16_t>(j)};
+            for (std::size_t t = 0; t < u; ++t) {
+                const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+                for (std::size_t i = 0; i < ae.porf[t]; ++i) {
+                    const Event& r = ev[i];
+                    const EventId rid{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(i)};
+                    if (!r.is_read() || r.loc != ae.loc || guess_at(rid) != nullptr) continue;
+                    if (std::none_of(fulfilling.begin(), fulfilling.end(),
+                                     [&](const View& v) { return v.contains(rid.thread, rid.index); }))
+                        continue;
+                    GuessSet s = guesses_;
+                    s.push_back(Guess{rid.thread, rid.index, ae.loc, ae.value});
+                    std::sort(s.begin(), s.end());
+                    if (cyc_->found.count(s) != 0) continue;
+                    ExecutionGraph h = g;
+                    h.restrict_to(ae.porf);
+                    h.event(rid).rf = a;
+                    if (consistent(h)) cyc_->offer(std::move(s));
+                }
+            }
         }
     }
 }
@@ -765,7 +779,12 @@ bool OptimalExplorer::complete_graph() {
             if (consistent(g)) opts.push_back(w);
         }
         if (opts.empty()) {
+            // Reads before k keep their writes: a pending Fulfil item of one of them replays
+            // this graph with only its own read changed.
             unfulfil(g, k);
+            ExecutionGraph h = g;
+            unfulfil(h);
+            offer_cycle_closing(h);
             return false;
         }
         for (std::size_t j = opts.size(); j-- > 1;)
@@ -780,7 +799,12 @@ bool OptimalExplorer::complete_graph() {
     // canonical itself.
     for (std::size_t k = 0; k < guesses_.size(); ++k) {
         const Guess& q = guesses_[k];
-        if (!g.event(guessed_read(g, k)->rf).porf.contains(static_cast<std::uint16_t>(q.thread), q.index)) return false;
+        if (!g.event(guessed_read(g, k)->rf).porf.contains(static_cast<std::uint16_t>(q.thread), q.index)) {
+            ExecutionGraph h = g;
+            unfulfil(h);
+            offer_cycle_closing(h);
+            return false;
+        }
     }
     offer_sites(g);
     // Each cyclic graph is counted by one run: its canonical guess set's.
