@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mmcheck {
 
@@ -89,6 +90,8 @@ ExploreResult explore_porf_parts(const Program& program, const ExploreOptions& o
 
 /// Whether po ∪ rf of `g` has a cycle (a load-buffering graph); unresolved reads have no rf.
 bool has_porf_cycle(const ExecutionGraph& g);
+/// Whether po ∪ rf of `g` is acyclic once the reads in `cut` are taken to read nothing.
+bool porf_acyclic_without(const ExecutionGraph& g, const std::vector<EventId>& cut);
 
 /// The reference for models that allow po ∪ rf cycles: every read guesses its value from a
 /// per-location domain, rf and co are enumerated once the threads have run, each choice

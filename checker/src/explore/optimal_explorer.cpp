@@ -98,31 +98,6 @@ struct CyclicPart {
     }
 };
 
-/// po ∪ rf is acyclic once the reads in `cut` are taken to read nothing (Kahn's algorithm,
-/// as has_porf_cycle).
-bool porf_acyclic_without(const ExecutionGraph& g, const std::vector<EventId>& cut) {
-    const std::size_t n = g.num_threads();
-    std::vector<std::size_t> done(n, 0);
-    auto ready = [&](std::size_t t) {
-        const Event& e = g.thread_events(static_cast<ThreadId>(t))[done[t]];
-        if (!e.is_read() || e.rf.is_init() || e.rf.is_unresolved()) return true;
-        const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(done[t])};
-        if (std::find(cut.begin(), cut.end(), id) != cut.end()) return true;
-        return e.rf.index < done[e.rf.thread];
-    };
-    for (bool progress = true; progress;) {
-        progress = false;
-        for (std::size_t t = 0; t < n; ++t)
-            while (done[t] < g.thread_size(static_cast<ThreadId>(t)) && ready(t)) {
-                ++done[t];
-                progress = true;
-            }
-    }
-    for (std::size_t t = 0; t < n; ++t)
-        if (done[t] < g.thread_size(static_cast<ThreadId>(t))) return false;
-    return true;
-}
-
 /// The canonical guess set of a complete graph, the one guess set whose run counts it: start
 /// from the reads that read a write of a higher-numbered thread (without their rf edges po ∪
 /// rf is acyclic: every other edge goes forward in (thread, index) order) and drop each in

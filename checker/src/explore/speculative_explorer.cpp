@@ -55,6 +55,7 @@
 
 #include "explore/explorer_base.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -473,14 +474,16 @@ bool SpeculativeExplorer::next_execution() {
 
 }  // namespace
 
-bool has_porf_cycle(const ExecutionGraph& g) {
+bool porf_acyclic_without(const ExecutionGraph& g, const std::vector<EventId>& cut) {
     // Kahn's algorithm over the events: an event is ready once its po-predecessor and (a
-    // read) the write it reads are done; a cycle leaves events never ready.
+    // read not in `cut`) the write it reads are done; a cycle leaves events never ready.
     const std::size_t n = g.num_threads();
     std::vector<std::size_t> done(n, 0);
     auto ready = [&](std::size_t t) {
         const Event& e = g.thread_events(static_cast<ThreadId>(t))[done[t]];
         if (!e.is_read() || e.rf.is_init() || e.rf.is_unresolved()) return true;
+        const EventId id{static_cast<std::uint16_t>(t), static_cast<std::uint16_t>(done[t])};
+        if (std::find(cut.begin(), cut.end(), id) != cut.end()) return true;
         return e.rf.index < done[e.rf.thread];
     };
     for (bool progress = true; progress;) {
@@ -492,9 +495,11 @@ bool has_porf_cycle(const ExecutionGraph& g) {
             }
     }
     for (std::size_t t = 0; t < n; ++t)
-        if (done[t] < g.thread_size(static_cast<ThreadId>(t))) return true;
-    return false;
+        if (done[t] < g.thread_size(static_cast<ThreadId>(t))) return false;
+    return true;
 }
+
+bool has_porf_cycle(const ExecutionGraph& g) { return !porf_acyclic_without(g, {}); }
 
 ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options) {
     SpeculativeExplorer ex(program, options);
