@@ -31,7 +31,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <tuple>
 
 namespace mmcheck {
 
@@ -49,17 +48,14 @@ struct Guess {
 };
 using GuessSet = std::vector<Guess>;  // sorted, at most one guess per read
 
-/// The initial write's writer in the value domain.
-constexpr ThreadId kInitWriter = 0xFFFF;
-
 /// What the runs of the cyclic part share: the guess sets found so far (each explored once,
 /// in the order found), the value domain and the offer sites (explore/README.md, "The cyclic
 /// part").
 struct CyclicPart {
     std::set<GuessSet> found;
     std::deque<GuessSet> queue;
-    /// (location, value, writer): the initial values and the values of justified writes.
-    std::set<std::tuple<LocId, std::int64_t, ThreadId>> domain;
+    /// (location, value): the initial values and the values of justified writes.
+    std::set<std::pair<LocId, std::int64_t>> domain;
     /// Offer sites by location: a run's guess set and one more read it may force (the value
     /// of the Guess is unused); each site is offered every value of its location's domain,
     /// the ones found later too.
@@ -78,15 +74,14 @@ struct CyclicPart {
     void add_site(const GuessSet& base, const Guess& site) {
         if (!known_sites.insert({base, site}).second) return;
         sites[site.loc].emplace_back(base, site);
-        for (auto it = domain.lower_bound({site.loc, INT64_MIN, 0}); it != domain.end() && std::get<0>(*it) == site.loc;
-             ++it) {
+        for (auto it = domain.lower_bound({site.loc, INT64_MIN}); it != domain.end() && it->first == site.loc; ++it) {
             Guess g = site;
-            g.value = std::get<1>(*it);
+            g.value = it->second;
             offer(base, g);
         }
     }
-    void add_value(LocId loc, std::int64_t v, ThreadId writer) {
-        if (!domain.insert({loc, v, writer}).second) return;
+    void add_value(LocId loc, std::int64_t v) {
+        if (!domain.insert({loc, v}).second) return;
         const auto f = sites.find(loc);
         if (f == sites.end()) return;
         // By index: offer() never adds sites, but keep the loop valid if it ever did.
@@ -437,7 +432,7 @@ AddStatus OptimalExplorer::add_write(ThreadId t, Event&& e) {
         const bool justified = std::none_of(guesses_.begin(), guesses_.end(), [&](const Guess& q) {
             return g.event(id).porf.contains(static_cast<std::uint16_t>(q.thread), q.index);
         });
-        if (justified) cyc_->add_value(g.event(id).loc, g.event(id).value, t);
+        if (justified) cyc_->add_value(g.event(id).loc, g.event(id).value);
     }
     auto& work = frames_.back().work;
     const std::uint32_t stamp = g.event(id).stamp;
@@ -707,7 +702,7 @@ void OptimalExplorer::add_justified_values(const ExecutionGraph& g) {
     // The least fixpoint of "every read po-before the write reads the initial value or a
     // justified write" (ValueExplorer::note_justified's rule): a value only a cycle through
     // the write itself produces is never justified.
-    for (LocId l = 0; l < g.num_locations(); ++l) cyc_->add_value(l, g.location(l).initial, kInitWriter);
+    for (LocId l = 0; l < g.num_locations(); ++l) cyc_->add_value(l, g.location(l).initial);
     std::vector<std::vector<char>> just(g.num_threads());
     for (std::size_t t = 0; t < g.num_threads(); ++t) just[t].assign(g.thread_size(static_cast<ThreadId>(t)), 0);
     for (bool changed = true; changed;) {
@@ -721,7 +716,7 @@ void OptimalExplorer::add_justified_values(const ExecutionGraph& g) {
                 if (e.is_write() && just[t][i] == 0) {
                     just[t][i] = 1;
                     changed = true;
-                    cyc_->add_value(e.loc, e.value, static_cast<ThreadId>(t));
+                    cyc_->add_value(e.loc, e.value);
                 }
             }
         }
