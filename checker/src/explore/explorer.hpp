@@ -92,6 +92,9 @@ ExploreResult explore_porf_parts(const Program& program, const ExploreOptions& o
 bool has_porf_cycle(const ExecutionGraph& g);
 /// Whether po ∪ rf of `g` is acyclic once the reads in `cut` are taken to read nothing.
 bool porf_acyclic_without(const ExecutionGraph& g, const std::vector<EventId>& cut);
+/// Calls `f` on each justified write of `g`: every read po-before it in its thread reads the
+/// initial value or a justified write (the value domain of both LKMM explorers).
+void for_each_justified_write(const ExecutionGraph& g, const std::function<void(const Event&)>& f);
 
 /// The reference for models that allow po ∪ rf cycles: every read guesses its value from a
 /// per-location domain, rf and co are enumerated once the threads have run, each choice

@@ -699,28 +699,8 @@ void OptimalExplorer::offer_sites(const ExecutionGraph& g) {
 }
 
 void OptimalExplorer::add_justified_values(const ExecutionGraph& g) {
-    // The least fixpoint of "every read po-before the write reads the initial value or a
-    // justified write" (ValueExplorer::note_justified's rule): a value only a cycle through
-    // the write itself produces is never justified.
     for (LocId l = 0; l < g.num_locations(); ++l) cyc_->add_value(l, g.location(l).initial);
-    std::vector<std::vector<char>> just(g.num_threads());
-    for (std::size_t t = 0; t < g.num_threads(); ++t) just[t].assign(g.thread_size(static_cast<ThreadId>(t)), 0);
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (std::size_t t = 0; t < g.num_threads(); ++t) {
-            const auto& ev = g.thread_events(static_cast<ThreadId>(t));
-            for (std::size_t i = 0; i < ev.size(); ++i) {
-                const Event& e = ev[i];
-                if (e.is_read() && (e.rf.is_unresolved() || (!e.rf.is_init() && just[e.rf.thread][e.rf.index] == 0)))
-                    break;
-                if (e.is_write() && just[t][i] == 0) {
-                    just[t][i] = 1;
-                    changed = true;
-                    cyc_->add_value(e.loc, e.value);
-                }
-            }
-        }
-    }
+    for_each_justified_write(g, [this](const Event& w) { cyc_->add_value(w.loc, w.value); });
 }
 
 bool OptimalExplorer::complete_graph() {

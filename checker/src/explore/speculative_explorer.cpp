@@ -499,6 +499,30 @@ bool porf_acyclic_without(const ExecutionGraph& g, const std::vector<EventId>& c
     return true;
 }
 
+void for_each_justified_write(const ExecutionGraph& g, const std::function<void(const Event&)>& f) {
+    // A write is justified when every read po-before it in its thread has an rf, to the
+    // initial write or to a justified write (least fixpoint, so a cycle through the write
+    // itself never justifies it).
+    std::vector<std::vector<char>> just(g.num_threads());
+    for (std::size_t t = 0; t < g.num_threads(); ++t) just[t].assign(g.thread_size(static_cast<ThreadId>(t)), 0);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (std::size_t t = 0; t < g.num_threads(); ++t) {
+            const auto& ev = g.thread_events(static_cast<ThreadId>(t));
+            for (std::size_t i = 0; i < ev.size(); ++i) {
+                const Event& e = ev[i];
+                if (e.is_read() && (e.rf.is_unresolved() || (!e.rf.is_init() && just[e.rf.thread][e.rf.index] == 0)))
+                    break;
+                if (e.is_write() && just[t][i] == 0) {
+                    just[t][i] = 1;
+                    changed = true;
+                    f(e);
+                }
+            }
+        }
+    }
+}
+
 bool has_porf_cycle(const ExecutionGraph& g) { return !porf_acyclic_without(g, {}); }
 
 ExploreResult explore_allowing_porf_cycles(const Program& program, const ExploreOptions& options) {

@@ -178,32 +178,10 @@ bool ValueExplorer::complete_graph() {
 }
 
 bool ValueExplorer::note_justified(bool ok) {
-    // A write is justified when every read po-before it in its thread has an rf, to the
-    // initial write or to a justified write, in the partial graph that passed the check so
-    // far: its value joins the next round's domain. A value that only justifies itself (out
-    // of thin air) never does, and a computed value read back (r = x; x = r + 1) stops
-    // growing once no consistent partial graph writes it.
-    const ExecutionGraph& g = graph_;
-    std::vector<std::vector<char>> just(g.num_threads());
-    for (std::size_t t = 0; t < g.num_threads(); ++t) just[t].assign(g.thread_size(static_cast<ThreadId>(t)), 0);
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (std::size_t t = 0; t < g.num_threads(); ++t) {
-            const auto& ev = g.thread_events(static_cast<ThreadId>(t));
-            for (std::size_t i = 0; i < ev.size(); ++i) {
-                const Event& e = ev[i];
-                if (e.is_read()) {
-                    if (e.rf.is_unresolved()) break;
-                    if (!e.rf.is_init() && !just[e.rf.thread][e.rf.index]) break;
-                }
-                if (e.is_write() && !just[t][i]) {
-                    just[t][i] = 1;
-                    changed = true;
-                    found_[e.loc].insert(e.value);
-                }
-            }
-        }
-    }
+    // A justified write's value joins the next round's domain. A value that only justifies
+    // itself (out of thin air) never does, and a computed value read back (r = x; x = r + 1)
+    // stops growing once no consistent partial graph writes it.
+    for_each_justified_write(graph_, [this](const Event& w) { found_[w.loc].insert(w.value); });
     return ok;
 }
 
